@@ -1,0 +1,43 @@
+"""pytest-fakebatch: an in-process, faithful fake of AWS Batch for tests."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._fake import FakeBatch
+    from .exceptions import FakeBatchError, UnsupportedOperationError
+    from .models import Job, JobDefinition, JobQueue
+
+__all__ = [
+    "FakeBatch",
+    "FakeBatchError",
+    "Job",
+    "JobDefinition",
+    "JobQueue",
+    "UnsupportedOperationError",
+]
+
+# Loaded on first use: ``pytest_fakebatch.models`` and ``pytest_fakebatch.strategies`` must import
+# without botocore, and importing them runs this file first.
+_EXPORTS = {
+    "FakeBatch": "._fake",
+    "FakeBatchError": ".exceptions",
+    "UnsupportedOperationError": ".exceptions",
+    "Job": ".models",
+    "JobDefinition": ".models",
+    "JobQueue": ".models",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pytest_fakebatch' has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(module, __name__), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,37 @@
+"""ARN formats, from the Service Authorization Reference for AWS Batch."""
+
+from __future__ import annotations
+
+import re
+
+# arn:${Partition}:batch:${Region}:${Account}:<resource-type>/<name>[:<revision>]
+_ARN = re.compile(
+    r"^arn:(?P<partition>aws[a-z-]*):batch:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+    r"(?P<kind>job-queue|job-definition|job|compute-environment)/(?P<rest>.+)$"
+)
+
+
+def partition(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def arn(region: str, account_id: str, resource: str) -> str:
+    return f"arn:{partition(region)}:batch:{region}:{account_id}:{resource}"
+
+
+def queue_arn(region: str, account_id: str, name: str) -> str:
+    return arn(region, account_id, f"job-queue/{name}")
+
+
+def job_definition_arn(region: str, account_id: str, name: str, revision: int) -> str:
+    return arn(region, account_id, f"job-definition/{name}:{revision}")
+
+
+def parse(value: str) -> dict[str, str] | None:
+    """The parts of a Batch ARN, or None if ``value`` is not one."""
+    match = _ARN.match(value)
+    return match.groupdict() if match else None

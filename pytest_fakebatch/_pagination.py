@@ -1,0 +1,49 @@
+"""Opaque next tokens.
+
+A token records where a page ended (the last job's sort key) and a fingerprint of the query that made
+it, so the next page resumes by bisection and a token cannot be replayed against another query.
+Resuming from a key, not an offset, is what keeps a walk stable while jobs are added or change
+status: a job present for the whole walk is returned exactly once.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+
+from ._store import SortKey
+
+_VERSION = 1
+
+
+class InvalidToken(Exception):
+    """The token is not one this query made."""
+
+
+def fingerprint(*query: object) -> str:
+    """A short digest of everything that defines a query's result set (not its page size)."""
+    return hashlib.blake2s(repr(query).encode(), digest_size=8).hexdigest()
+
+
+def encode(query_fingerprint: str, last: SortKey) -> str:
+    payload = json.dumps([_VERSION, query_fingerprint, last[0], last[1]], separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode(token: str, query_fingerprint: str) -> SortKey:
+    """The sort key a page ended on. Raises InvalidToken for garbage or another query's token."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        version, made_by, created_at, job_id = json.loads(raw)
+    except (binascii.Error, ValueError, TypeError) as error:
+        raise InvalidToken(token) from error
+    if (
+        version != _VERSION
+        or made_by != query_fingerprint
+        or not isinstance(created_at, int)
+        or not isinstance(job_id, str)
+    ):
+        raise InvalidToken(token)
+    return (created_at, job_id)

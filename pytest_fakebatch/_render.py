@@ -1,0 +1,88 @@
+"""Rendering: model objects to the service's wire dicts (camelCase), and replies with AWS's envelope."""
+
+from __future__ import annotations
+
+import json
+from email.utils import formatdate
+from typing import Any
+
+import attrs
+
+from ._errors import ServiceError
+from .models import Job
+
+
+def job_summary(job: Job) -> dict[str, Any]:
+    """A ``JobSummary`` with the fields the real service returns for a job in this state."""
+    summary: dict[str, Any] = {
+        "jobArn": job.job_arn,
+        "jobId": job.job_id,
+        "jobName": job.job_name,
+        "createdAt": job.created_at,
+        "status": job.status,
+    }
+    # Observed: RUNNABLE summaries come without jobDefinition (aws/aws-sdk#588, acknowledged by AWS).
+    if job.status != "RUNNABLE":
+        summary["jobDefinition"] = job.job_definition
+    if job.share_identifier is not None:
+        summary["shareIdentifier"] = job.share_identifier
+    if job.status_reason is not None:
+        summary["statusReason"] = job.status_reason
+    if job.started_at is not None:
+        summary["startedAt"] = job.started_at
+        # Observed: a started job has a container object; the exit code appears once it finished.
+        summary["container"] = {} if job.exit_code is None else {"exitCode": job.exit_code}
+    if job.stopped_at is not None:
+        summary["stoppedAt"] = job.stopped_at
+    return summary
+
+
+@attrs.frozen
+class Reply:
+    """One response from the fake service, before it is handed to botocore."""
+
+    status: int
+    request_id: str
+    date_ms: int
+    body: dict[str, Any]
+    error_code: str | None = None
+
+    @classmethod
+    def error(cls, error: ServiceError, request_id: str, date_ms: int) -> Reply:
+        # The envelope every real Batch ClientException log shows: the request id inside the message.
+        message = f"Error executing request, Exception : {error.detail}, RequestId: {request_id}"
+        return cls(error.status, request_id, date_ms, {"message": message}, error.code)
+
+    def headers(self) -> dict[str, str]:
+        """Lowercase header names, as botocore reports them in ``ResponseMetadata.HTTPHeaders``.
+
+        No content-length: the fast path never serialises the body, and both paths must agree.
+        """
+        headers = {
+            "date": formatdate(self.date_ms / 1000, usegmt=True),
+            "content-type": "application/json",
+            "x-amzn-requestid": self.request_id,
+        }
+        if self.error_code is not None:
+            headers["x-amzn-errortype"] = self.error_code
+        return headers
+
+    def wire_body(self) -> bytes:
+        return json.dumps(self.body).encode()
+
+    def parsed(self) -> dict[str, Any]:
+        """What botocore's rest-json parser makes of this reply off the wire (without retries)."""
+        metadata = {
+            "RequestId": self.request_id,
+            "HTTPStatusCode": self.status,
+            "HTTPHeaders": self.headers(),
+            "RetryAttempts": 0,
+        }
+        if self.error_code is None:
+            return {**self.body, "ResponseMetadata": metadata}
+        message = self.body["message"]
+        return {
+            "Error": {"Message": message, "Code": self.error_code},
+            "ResponseMetadata": metadata,
+            "message": message,
+        }

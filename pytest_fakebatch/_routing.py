@@ -1,0 +1,223 @@
+"""The bridge between botocore and the fake. The only module that touches botocore's internals.
+
+Three event handlers are added to ``botocore.handlers.BUILTIN_HANDLERS`` when this module is imported,
+so every botocore session made afterwards (boto3's default session, ``boto3.Session()``,
+``botocore.session.get_session()``, the AWS CLI) carries them. They do nothing unless a FakeBatch is
+active:
+
+- ``before-call.batch`` (fast path): answers with the response botocore would have parsed, no HTTP;
+- ``before-send.batch`` (wire path, ``FakeBatch(wire=True)``): answers with an HTTP response that
+  botocore parses, retries and raises from as it would one from AWS;
+- ``choose-signer.batch``: turns signing off, so no credentials of any kind sign a Batch request.
+
+While a fake is active this module also sets dummy credentials in the environment, and gives Batch
+clients created meanwhile dummy keys, so that no credential provider (a profile's
+``credential_process``, SSO, a container or instance metadata endpoint) runs for them.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import botocore
+import botocore.handlers
+import botocore.session
+from botocore.awsrequest import AWSResponse, HeadersDict
+
+if TYPE_CHECKING:
+    from botocore.awsrequest import AWSPreparedRequest
+    from botocore.model import OperationModel
+
+    from ._fake import FakeBatch
+    from ._render import Reply
+
+# Tags a wire-path request with the calling client's region on its way from before-call to
+# before-send, which sees only the prepared HTTP request (the tag never leaves the process).
+REGION_HEADER = "x-pytest-fakebatch-region"
+
+DUMMY_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "FAKEBATCHTESTINGKEY0",
+    "AWS_SECRET_ACCESS_KEY": "pytest-fakebatch-dummy-secret-access-key",
+}
+# Variables that would make botocore reach for other credentials: a session token to pair with the
+# dummy key, container and web-identity providers (network), and profile selection.
+_HIDDEN_VARIABLES = (
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+)
+
+_stack: list[FakeBatch] = []
+_stack_lock = threading.Lock()
+_saved_environments: list[dict[str, str | None]] = []
+
+
+def active_fake() -> FakeBatch | None:
+    """The fake answering Batch calls now: the innermost active one, process-wide."""
+    stack = _stack
+    return stack[-1] if stack else None
+
+
+def activate(fake: FakeBatch) -> None:
+    with _stack_lock:
+        if fake in _stack:
+            raise RuntimeError(f"{fake!r} is already active")
+        if not _stack:
+            _patch_create_client()
+        _stack.append(fake)
+        _saved_environments.append(_set_environment(fake.region))
+
+
+def deactivate(fake: FakeBatch) -> None:
+    with _stack_lock:
+        if not _stack or _stack[-1] is not fake:
+            raise RuntimeError(f"{fake!r} is not the innermost active FakeBatch")
+        _stack.pop()
+        _restore_environment(_saved_environments.pop())
+        if not _stack:
+            _unpatch_create_client()
+
+
+# Environment
+
+
+def _set_environment(region: str) -> dict[str, str | None]:
+    names = (*DUMMY_CREDENTIALS, *_HIDDEN_VARIABLES, "AWS_EC2_METADATA_DISABLED")
+    saved: dict[str, str | None] = {name: os.environ.get(name) for name in names}
+    for name in _HIDDEN_VARIABLES:
+        os.environ.pop(name, None)
+    os.environ.update(DUMMY_CREDENTIALS)
+    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+    if not os.environ.get("AWS_DEFAULT_REGION") and not os.environ.get("AWS_REGION"):
+        saved["AWS_DEFAULT_REGION"] = os.environ.get("AWS_DEFAULT_REGION")
+        os.environ["AWS_DEFAULT_REGION"] = region
+    return saved
+
+
+def _restore_environment(saved: dict[str, str | None]) -> None:
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+# Event handlers
+
+
+def _on_before_call(
+    model: OperationModel, params: dict[str, Any], context: dict[str, Any], **_: Any
+) -> tuple[AWSResponse, dict[str, Any]] | None:
+    fake = active_fake()
+    if fake is None:
+        return None
+    # botocore puts the client's region in the request context (BaseClient._make_api_call).
+    region = context.get("client_region") or fake.region
+    if fake.wire:
+        params["headers"][REGION_HEADER] = region
+        return None
+    reply = fake.serve(model.name, region, params.get("body"))
+    # botocore unpacks (http_response, parsed) from a before-call answer and skips the HTTP layer.
+    http = AWSResponse(params.get("url"), reply.status, HeadersDict(reply.headers()), _Body(reply))
+    return http, reply.parsed()
+
+
+def _on_before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSResponse | None:
+    fake = active_fake()
+    if fake is None:
+        return None
+    operation = event_name.rsplit(".", 1)[-1]  # before-send.batch.<Operation>
+    region = request.headers.get(REGION_HEADER) or fake.region
+    if isinstance(region, bytes):
+        region = region.decode()
+    reply = fake.serve(operation, region, request.body)
+    return AWSResponse(request.url, reply.status, HeadersDict(reply.headers()), _Body(reply))
+
+
+def _on_choose_signer(**_: Any) -> object | None:
+    return botocore.UNSIGNED if active_fake() is not None else None
+
+
+class _Body:
+    """The ``raw`` of an AWSResponse: botocore reads the body through ``stream()``.
+
+    Serialising waits until something reads it, so the fast path pays nothing for it.
+    """
+
+    def __init__(self, reply: Reply) -> None:
+        self._reply = reply
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._reply.wire_body()
+
+
+# Registration
+
+# Fast path last, so a botocore Stubber a test attaches to a client still answers first; wire path
+# and signer first, so the fake answers before any other before-send hook (moto's, for one).
+_HANDLERS = (
+    ("before-call.batch", _on_before_call, botocore.handlers.REGISTER_LAST),
+    ("before-send.batch", _on_before_send, botocore.handlers.REGISTER_FIRST),
+    ("choose-signer.batch", _on_choose_signer, botocore.handlers.REGISTER_FIRST),
+)
+
+
+def install() -> None:
+    """Add the handlers to every future botocore session, and to boto3's default one if it exists."""
+    builtin: list[Any] = botocore.handlers.BUILTIN_HANDLERS
+    if _HANDLERS[0] in builtin:
+        return
+    builtin.extend(_HANDLERS)
+    boto3 = sys.modules.get("boto3")
+    default_session = getattr(boto3, "DEFAULT_SESSION", None)
+    if default_session is not None:
+        events = default_session._session.get_component("event_emitter")
+        for event, handler, position in _HANDLERS:
+            if position is botocore.handlers.REGISTER_FIRST:
+                events.register_first(event, handler)
+            else:
+                events.register_last(event, handler)
+
+
+# Credentials for Batch clients created while a fake is active
+
+_original_create_client = botocore.session.Session.create_client
+_create_client_signature = inspect.signature(_original_create_client)
+
+
+def _create_client(self: botocore.session.Session, *args: Any, **kwargs: Any) -> Any:
+    if active_fake() is not None:
+        bound = _create_client_signature.bind(self, *args, **kwargs)
+        arguments = bound.arguments
+        if arguments.get("service_name") == "batch" and arguments.get("aws_access_key_id") is None:
+            # Explicit keys make botocore skip its credential chain (Session.create_client), so no
+            # profile's credential_process, SSO login or metadata endpoint runs for this client.
+            arguments["aws_access_key_id"] = DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"]
+            arguments["aws_secret_access_key"] = DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
+            arguments["aws_session_token"] = None
+        return _original_create_client(*bound.args, **bound.kwargs)
+    return _original_create_client(self, *args, **kwargs)
+
+
+def _patch_create_client() -> None:
+    botocore.session.Session.create_client = _create_client  # type: ignore[method-assign]
+
+
+def _unpatch_create_client() -> None:
+    botocore.session.Session.create_client = _original_create_client  # type: ignore[method-assign]
+
+
+install()

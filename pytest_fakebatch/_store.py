@@ -1,0 +1,126 @@
+"""In-memory indexes over queues, job definitions and jobs.
+
+Each queue keeps its jobs' sort keys ``(created_at, job_id)`` in ascending lists, one per status and one
+for every status. A listing walks a list backwards (newest first) from a bisection point, so a page
+costs O(log n + page). New jobs usually carry the newest ``created_at`` and are appended in O(1).
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_left, insort
+from typing import TYPE_CHECKING, TypeAlias
+
+from . import _arns
+from .models import JOB_STATUSES, Job, JobDefinition, JobQueue, JobStatus
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+SortKey: TypeAlias = tuple[int, str]
+"""``(created_at, job_id)``: listings return jobs in descending order of this key."""
+
+
+def sort_key(job: Job) -> SortKey:
+    return (job.created_at, job.job_id)
+
+
+class QueueIndex:
+    """One queue's jobs as sorted keys, per status and for every status."""
+
+    __slots__ = ("all", "by_status")
+
+    def __init__(self) -> None:
+        self.all: list[SortKey] = []
+        self.by_status: dict[JobStatus, list[SortKey]] = {status: [] for status in JOB_STATUSES}
+
+    def add(self, key: SortKey, status: JobStatus) -> None:
+        _insert(self.all, key)
+        _insert(self.by_status[status], key)
+
+
+def _insert(keys: list[SortKey], key: SortKey) -> None:
+    if not keys or keys[-1] < key:
+        keys.append(key)  # the common case: the newest job so far
+    else:
+        insort(keys, key)
+
+
+def newest_first(keys: list[SortKey], before: SortKey | None) -> Iterator[SortKey]:
+    """Keys in descending order, starting strictly below ``before`` (from the top when None)."""
+    index = len(keys) if before is None else bisect_left(keys, before)
+    for position in range(index - 1, -1, -1):
+        yield keys[position]
+
+
+class Store:
+    """Everything the fake knows, across regions, behind one lock.
+
+    The lock is re-entrant and taken by every public entry point of the fake, so code under test may
+    call from worker threads while the test seeds more jobs.
+    """
+
+    def __init__(self, account_id: str) -> None:
+        self.account_id = account_id
+        self.lock = threading.RLock()
+        self.jobs: dict[str, Job] = {}
+        self._queues: dict[tuple[str, str], JobQueue] = {}
+        self._queues_by_arn: dict[str, JobQueue] = {}
+        self._indexes: dict[str, QueueIndex] = {}
+        self._definitions: dict[tuple[str, str], list[JobDefinition]] = {}
+        self._definitions_by_arn: dict[str, JobDefinition] = {}
+
+    # Queues
+
+    def add_queue(self, region: str, name: str) -> JobQueue:
+        queue = JobQueue(
+            name=name, arn=_arns.queue_arn(region, self.account_id, name), region=region
+        )
+        self._queues[(region, name)] = queue
+        self._queues_by_arn[queue.arn] = queue
+        self._indexes[queue.arn] = QueueIndex()
+        return queue
+
+    def find_queue(self, region: str, name_or_arn: str) -> JobQueue | None:
+        """The queue a request names, by name or ARN, as a client in ``region`` sees it."""
+        if name_or_arn.startswith("arn:"):
+            queue = self._queues_by_arn.get(name_or_arn)
+            return queue if queue is not None and queue.region == region else None
+        return self._queues.get((region, name_or_arn))
+
+    def queue_index(self, queue: JobQueue) -> QueueIndex:
+        return self._indexes[queue.arn]
+
+    # Job definitions
+
+    def add_job_definition(self, region: str, name: str) -> JobDefinition:
+        revisions = self._definitions.setdefault((region, name), [])
+        revision = len(revisions) + 1
+        definition = JobDefinition(
+            name=name,
+            revision=revision,
+            arn=_arns.job_definition_arn(region, self.account_id, name, revision),
+            region=region,
+        )
+        revisions.append(definition)
+        self._definitions_by_arn[definition.arn] = definition
+        return definition
+
+    def latest_job_definition(self, region: str, name: str) -> JobDefinition | None:
+        revisions = self._definitions.get((region, name))
+        return revisions[-1] if revisions else None
+
+    def job_definition_revision(
+        self, region: str, name: str, revision: int
+    ) -> JobDefinition | None:
+        revisions = self._definitions.get((region, name), [])
+        return revisions[revision - 1] if 0 < revision <= len(revisions) else None
+
+    def find_job_definition_arn(self, arn: str) -> JobDefinition | None:
+        return self._definitions_by_arn.get(arn)
+
+    # Jobs
+
+    def add_job(self, job: Job) -> None:
+        self.jobs[job.job_id] = job
+        self._indexes[job.job_queue].add(sort_key(job), job.status)

@@ -1,0 +1,57 @@
+"""Shared test set-up.
+
+Every Batch response any test receives through botocore is checked against botocore's output shape
+for its operation (as botocore's Stubber checks canned responses), by a handler that every botocore
+session made during the tests carries.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import botocore.handlers
+import pytest
+from botocore.model import OperationModel
+from botocore.validate import ParamValidator
+
+VALIDATED: list[str] = []
+"""Operation names of the responses checked so far (tests assert the check really ran)."""
+
+
+def _validate_output_shape(parsed: dict[str, Any], model: OperationModel, **_: Any) -> None:
+    if "Error" in parsed or model.output_shape is None:
+        return
+    body = {key: value for key, value in parsed.items() if key != "ResponseMetadata"}
+    report = ParamValidator().validate(body, model.output_shape)
+    if report.has_errors():
+        raise AssertionError(
+            f"{model.name} response does not match botocore's output shape:\n"
+            f"{report.generate_report()}"
+        )
+    VALIDATED.append(model.name)
+
+
+botocore.handlers.BUILTIN_HANDLERS.append(("after-call.batch", _validate_output_shape))
+
+
+class NetworkUsed(AssertionError):
+    pass
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Make every socket connection and DNS lookup fail; yields the attempts made."""
+    attempts: list[str] = []
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        attempts.append(repr(args[1:] if args else kwargs))
+        raise NetworkUsed(f"a test tried to use the network: {args!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    yield attempts
+    assert attempts == [], f"network was used: {attempts}"
