@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from types import TracebackType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from . import _arns, _routing
 from ._clock import Clock
@@ -25,6 +23,10 @@ from .models import (
     JobQueue,
     JobStatus,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from types import TracebackType
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
@@ -55,7 +57,9 @@ class FakeBatch:
         wire: bool = False,
     ) -> None:
         if not isinstance(region, str) or not _REGION.match(region):
-            raise ValueError(f"region must be an AWS region name such as 'us-east-1', not {region!r}")
+            raise ValueError(
+                f"region must be an AWS region name such as 'us-east-1', not {region!r}"
+            )
         if not isinstance(account_id, str) or not _ACCOUNT_ID.match(account_id):
             raise ValueError(f"account_id must be a string of 12 digits, not {account_id!r}")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
@@ -255,7 +259,9 @@ class FakeBatch:
         if region is None:
             return self.region
         if not isinstance(region, str) or not _REGION.match(region):
-            raise ValueError(f"region must be an AWS region name such as 'us-east-1', not {region!r}")
+            raise ValueError(
+                f"region must be an AWS region name such as 'us-east-1', not {region!r}"
+            )
         return region
 
     def _next_created_at(self) -> int:
@@ -310,7 +316,9 @@ class FakeBatch:
         if parts is None or parts["kind"] != kind:
             raise ValueError(f"{arn!r} is not a {kind} ARN")
         if parts["account"] != self.account_id:
-            raise ValueError(f"{arn!r} belongs to account {parts['account']}, not {self.account_id}")
+            raise ValueError(
+                f"{arn!r} belongs to account {parts['account']}, not {self.account_id}"
+            )
         if parts["region"] != region:
             raise ValueError(
                 f"{arn!r} is in region {parts['region']}, not {region}; pass region= to add it there"
@@ -369,4 +377,6 @@ def _check_optional_str(label: str, value: object) -> None:
 
 def _check_optional_int(label: str, value: object) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-        raise TypeError(f"{label} must be an int (epoch milliseconds for timestamps), not {value!r}")
+        raise TypeError(
+            f"{label} must be an int (epoch milliseconds for timestamps), not {value!r}"
+        )

@@ -12,8 +12,10 @@ import base64
 import binascii
 import hashlib
 import json
+from typing import TYPE_CHECKING
 
-from ._store import SortKey
+if TYPE_CHECKING:
+    from ._store import SortKey
 
 _VERSION = 1
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from email.utils import formatdate
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._errors import ServiceError
-from .models import Job
+if TYPE_CHECKING:
+    from ._errors import ServiceError
+    from .models import Job
 
 
 def job_summary(job: Job) -> dict[str, Any]:

@@ -21,15 +21,17 @@ import inspect
 import os
 import sys
 import threading
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import botocore
 import botocore.handlers
 import botocore.session
-from botocore.awsrequest import AWSResponse, HeadersDict
+from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from botocore.awsrequest import AWSPreparedRequest
     from botocore.model import OperationModel
 
@@ -131,8 +133,7 @@ def _on_before_call(
         return None
     reply = fake.serve(model.name, region, params.get("body"))
     # botocore unpacks (http_response, parsed) from a before-call answer and skips the HTTP layer.
-    http = AWSResponse(params.get("url"), reply.status, HeadersDict(reply.headers()), _Body(reply))
-    return http, reply.parsed()
+    return _http_response(params["url"], reply), reply.parsed()
 
 
 def _on_before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSResponse | None:
@@ -143,8 +144,16 @@ def _on_before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> A
     region = request.headers.get(REGION_HEADER) or fake.region
     if isinstance(region, bytes):
         region = region.decode()
-    reply = fake.serve(operation, region, request.body)
-    return AWSResponse(request.url, reply.status, HeadersDict(reply.headers()), _Body(reply))
+    body = request.body
+    if body is not None and not isinstance(body, (bytes, str)):
+        body = bytes(body) if isinstance(body, bytearray) else body.read()  # never for Batch's JSON
+    reply = fake.serve(operation, region, body)
+    return _http_response(request.url, reply)
+
+
+def _http_response(url: str, reply: Reply) -> AWSResponse:
+    headers = HTTPHeaders.from_dict(reply.headers())  # what urllib3 hands botocore, case-insensitive
+    return AWSResponse(url, reply.status, headers, _Body(reply))
 
 
 def _on_choose_signer(**_: Any) -> object | None:

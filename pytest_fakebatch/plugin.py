@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import botocore.session
@@ -12,6 +11,8 @@ import pytest
 from ._fake import FakeBatch
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from botocore.client import BaseClient
 
 _FAKE_KEYWORDS = tuple(inspect.signature(FakeBatch).parameters)

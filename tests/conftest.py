@@ -8,16 +8,18 @@ session made during the tests carries.
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import botocore.handlers
 import pytest
-from botocore.model import OperationModel
 from botocore.validate import ParamValidator
 
-VALIDATED: list[str] = []
-"""Operation names of the responses checked so far (tests assert the check really ran)."""
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from botocore.model import OperationModel
+
+_validated: list[str] = []
 
 
 def _validate_output_shape(parsed: dict[str, Any], model: OperationModel, **_: Any) -> None:
@@ -30,10 +32,17 @@ def _validate_output_shape(parsed: dict[str, Any], model: OperationModel, **_: A
             f"{model.name} response does not match botocore's output shape:\n"
             f"{report.generate_report()}"
         )
-    VALIDATED.append(model.name)
+    _validated.append(model.name)
 
 
 botocore.handlers.BUILTIN_HANDLERS.append(("after-call.batch", _validate_output_shape))
+
+
+@pytest.fixture
+def validated_operations() -> list[str]:
+    """The operations whose responses the output-shape check passed during this test."""
+    _validated.clear()
+    return _validated
 
 
 class NetworkUsed(AssertionError):

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _pagination
 from .._errors import client_exception
 from .._render import job_summary
-from .._store import Store
 from ..models import JOB_STATUSES, JobStatus
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from .._store import Store
 
 #: "If neither parameter is used, then ListJobs returns up to 1000 results" (API_ListJobs).
 PAGE_CAP = 1000
@@ -73,7 +76,7 @@ def _job_status(params: Mapping[str, Any]) -> JobStatus:
 
 
 def _page_size(params: Mapping[str, Any]) -> int:
-    max_results = params.get("maxResults")
+    max_results: int | None = params.get("maxResults")
     if max_results is None:
         return PAGE_CAP
     if max_results < 1:

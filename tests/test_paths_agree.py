@@ -1,0 +1,85 @@
+"""The fast path (before-call) returns exactly what botocore parses off the wire path (before-send)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pytest_fakebatch import FakeBatch
+
+STATUSES = ["SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"]
+QUEUES = ["alpha", "beta"]
+
+job_specs = st.lists(
+    st.fixed_dictionaries(
+        {
+            "job_queue": st.sampled_from(QUEUES),
+            "status": st.sampled_from(STATUSES),
+            "created_at": st.one_of(st.none(), st.integers(0, 50)),
+            "share_identifier": st.one_of(st.none(), st.sampled_from(["a", "b"])),
+        }
+    ),
+    max_size=40,
+)
+
+requests = st.lists(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "jobQueue": st.sampled_from([*QUEUES, "missing", ""]),
+            "arrayJobId": st.just("0f6e5c84-0000-4000-8000-000000000000"),
+            "jobStatus": st.sampled_from([*STATUSES, "BOGUS"]),
+            "maxResults": st.integers(-2, 60),
+            "nextToken": st.sampled_from(["", "garbage", "previous"]),
+        },
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+def call(client: Any, request: dict[str, Any], previous_token: str | None) -> tuple[str, Any]:
+    request = dict(request)
+    if request.get("nextToken") == "previous":
+        if previous_token is None:
+            del request["nextToken"]
+        else:
+            request["nextToken"] = previous_token
+    try:
+        return "ok", client.list_jobs(**request)
+    except client.exceptions.ClientException as error:
+        return type(error).__name__, error.response
+
+
+def run(
+    wire: bool, seed: int, jobs: list[dict[str, Any]], calls: list[dict[str, Any]]
+) -> list[Any]:
+    with FakeBatch(seed=seed, wire=wire) as fake:
+        fake.clock.set(1_700_000_000_000)
+        for name in QUEUES:
+            fake.add_queue(name)
+        for spec in jobs:
+            fake.add_job(**spec)
+        client = boto3.client("batch", region_name=fake.region)
+        outcomes = []
+        token = None
+        for request in calls:
+            outcome = call(client, request, token)
+            outcomes.append(outcome)
+            if outcome[0] == "ok":
+                token = outcome[1].get("nextToken", token)
+        return outcomes
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), jobs=job_specs, calls=requests)
+def test_fast_and_wire_paths_agree(
+    seed: int, jobs: list[dict[str, Any]], calls: list[dict[str, Any]]
+) -> None:
+    fast = run(False, seed, jobs, calls)
+    wire = run(True, seed, jobs, calls)
+
+    assert fast == wire
