@@ -6,6 +6,8 @@ import json
 import re
 from typing import TYPE_CHECKING, Any, Final
 
+import attrs
+
 from . import _arns, _routing
 from ._clock import Clock
 from ._errors import ServiceError
@@ -15,17 +17,21 @@ from ._store import Store
 from .exceptions import UnsupportedOperationError
 from .factories import IdFactory, random_seed
 from .models import (
+    ARRAY_PARENT_STATUSES,
     FINISHED_STATUSES,
     JOB_STATUSES,
+    MAX_ARRAY_SIZE,
+    MIN_ARRAY_SIZE,
     STARTED_STATUSES,
     Job,
     JobDefinition,
     JobQueue,
     JobStatus,
+    array_parent_status,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from types import TracebackType
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
@@ -36,6 +42,15 @@ _RESOURCE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 _JOB_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
 
 DEFAULT_JOB_DEFINITION: Final = "default"
+#: "You can have up to 1,000 nodes in a single job" (user guide, node groups; a default limit).
+MAX_NODES: Final = 1000
+# The children an array parent given only a status gets.
+_CHILDREN_OF_PARENT: Final[dict[str, JobStatus]] = {
+    "SUBMITTED": "SUBMITTED",
+    "PENDING": "RUNNING",
+    "SUCCEEDED": "SUCCEEDED",
+    "FAILED": "FAILED",
+}
 #: The reason AWS gives a job whose container exited (observed in real summaries).
 CONTAINER_EXITED: Final = "Essential container in task exited"
 
@@ -174,8 +189,7 @@ class FakeBatch:
         """Add ``count`` jobs that share these values, each with its own id and generated name."""
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise ValueError(f"count must be a whole number of jobs, 0 or more, not {count!r}")
-        if status not in JOB_STATUSES:
-            raise ValueError(f"status must be one of {', '.join(JOB_STATUSES)}; got {status!r}")
+        _check_status(status)
         if job_name is not None:
             _check_name("job name", job_name, _JOB_NAME)
         _check_optional_str("status_reason", status_reason)
@@ -197,28 +211,142 @@ class FakeBatch:
             jobs = []
             for _ in range(count):
                 created = self._next_created_at() if created_at is None else created_at
-                started = stopped = None
-                if status in STARTED_STATUSES:
-                    started = created if started_at is None else started_at
-                if status in FINISHED_STATUSES:
-                    stopped = started if stopped_at is None else stopped_at
-                _check_order(created, started, stopped)
                 job = Job(
                     job_id=self._ids.job_id(),
                     job_name=self._ids.job_name() if job_name is None else job_name,
                     job_queue=queue.arn,
                     job_definition=definition.arn,
-                    status=status,
-                    created_at=created,
-                    started_at=started,
-                    stopped_at=stopped,
-                    status_reason=status_reason,
-                    exit_code=exit_code,
                     share_identifier=share_identifier,
+                    **_lifecycle(status, created, started_at, stopped_at, status_reason, exit_code),
                 )
                 self._store.add_job(job)
                 jobs.append(job)
             return jobs
+
+    def add_array_job(
+        self,
+        job_queue: str = "default",
+        *,
+        size: int,
+        job_name: str | None = None,
+        job_definition: str | None = None,
+        status: JobStatus | None = None,
+        child_statuses: JobStatus | Sequence[JobStatus] | None = None,
+        created_at: int | None = None,
+        region: str | None = None,
+    ) -> Job:
+        """Add an array job of ``size`` children (``<parentId>:<index>``); returns the parent.
+
+        ``child_statuses`` is one status for every child or one per child (default RUNNING). The
+        parent's status follows AWS's rule from its children unless given, and must agree with it.
+        """
+        if isinstance(size, bool) or not isinstance(size, int):
+            raise TypeError(f"size must be an int, not {size!r}")
+        if not MIN_ARRAY_SIZE <= size <= MAX_ARRAY_SIZE:
+            raise ValueError(
+                f"size must be from {MIN_ARRAY_SIZE} to {MAX_ARRAY_SIZE:,}, as AWS Batch allows; got {size}"
+            )
+        if status is not None and status not in ARRAY_PARENT_STATUSES:
+            raise ValueError(
+                f"an array parent's status is one of {', '.join(ARRAY_PARENT_STATUSES)}; got {status!r}"
+            )
+        statuses = _statuses(
+            "child_statuses", child_statuses, size, _CHILDREN_OF_PARENT[status or "PENDING"]
+        )
+        derived = array_parent_status(statuses)
+        if status is not None and status != derived:
+            raise ValueError(
+                f"an array parent whose children are {_describe(statuses)} is {derived}, not "
+                f"{status}; leave status out to derive it"
+            )
+        with self._store.lock:
+            parent = self._parent(job_queue, job_name, job_definition, created_at, region)
+            children = tuple(
+                Job(
+                    job_id=f"{parent.job_id}:{index}",
+                    job_name=parent.job_name,
+                    job_queue=parent.job_queue,
+                    job_definition=parent.job_definition,
+                    array_index=index,
+                    **_lifecycle(child_status, parent.created_at),
+                )
+                for index, child_status in enumerate(statuses)
+            )
+            parent = attrs.evolve(parent, status=derived, array_size=size, children=children)
+            self._store.add_job(parent)
+            for child in children:
+                self._store.add_job(child)
+            return parent
+
+    def add_multinode_job(
+        self,
+        job_queue: str = "default",
+        *,
+        num_nodes: int,
+        main_node: int = 0,
+        job_name: str | None = None,
+        job_definition: str | None = None,
+        status: JobStatus = "RUNNING",
+        node_statuses: JobStatus | Sequence[JobStatus] | None = None,
+        created_at: int | None = None,
+        region: str | None = None,
+    ) -> Job:
+        """Add a multi-node parallel job with ``num_nodes`` nodes (``<jobId>#<index>``).
+
+        ``node_statuses`` is one status for every node or one per node (default: the job's status).
+        The job's final status is its main node's, so the two must agree once either finished.
+        """
+        for label, value in (("num_nodes", num_nodes), ("main_node", main_node)):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{label} must be an int, not {value!r}")
+        if not 1 <= num_nodes <= MAX_NODES:
+            raise ValueError(f"num_nodes must be from 1 to {MAX_NODES:,}, not {num_nodes}")
+        if not 0 <= main_node < num_nodes:
+            raise ValueError(
+                f"main_node must be a node index from 0 to {num_nodes - 1}, not {main_node}"
+            )
+        _check_status(status)
+        statuses = _statuses("node_statuses", node_statuses, num_nodes, status)
+        main_status = statuses[main_node]
+        if main_status != status and FINISHED_STATUSES & {main_status, status}:
+            raise ValueError(
+                f"a multi-node job's final status is its main node's: node {main_node} is "
+                f"{main_status} but the job is {status}"
+            )
+        with self._store.lock:
+            parent = self._parent(job_queue, job_name, job_definition, created_at, region)
+            nodes = tuple(
+                Job(
+                    job_id=f"{parent.job_id}#{index}",
+                    job_name=parent.job_name,
+                    job_queue=parent.job_queue,
+                    job_definition=parent.job_definition,
+                    node_index=index,
+                    is_main_node=index == main_node,
+                    **_lifecycle(node_status, parent.created_at),
+                )
+                for index, node_status in enumerate(statuses)
+            )
+            # "The started, stoppedAt, statusReason and exit information of the job are populated
+            # from the main node" (multi-node parallel jobs, user guide).
+            main = nodes[main_node]
+            parent = attrs.evolve(
+                parent,
+                **_lifecycle(
+                    status,
+                    parent.created_at,
+                    main.started_at if status in STARTED_STATUSES else None,
+                    main.stopped_at if status == main_status else None,
+                    main.status_reason if status == main_status else None,
+                    main.exit_code if status == main_status else None,
+                ),
+                num_nodes=num_nodes,
+                nodes=nodes,
+            )
+            self._store.add_job(parent)
+            for node in nodes:
+                self._store.add_job(node)
+            return parent
 
     # Inspection
 
@@ -254,6 +382,29 @@ class FakeBatch:
                 return Reply.error(error, request_id, now)
 
     # Helpers
+
+    def _parent(
+        self,
+        job_queue: str,
+        job_name: str | None,
+        job_definition: str | None,
+        created_at: int | None,
+        region: str | None,
+    ) -> Job:
+        """The common part of an array or multi-node job, before its children are known."""
+        if job_name is not None:
+            _check_name("job name", job_name, _JOB_NAME)
+        _check_optional_int("created_at", created_at)
+        queue = self._resolve_queue(job_queue, self._region(region))
+        definition = self._resolve_job_definition(job_definition, queue.region)
+        return Job(
+            job_id=self._ids.job_id(),
+            job_name=self._ids.job_name() if job_name is None else job_name,
+            job_queue=queue.arn,
+            job_definition=definition.arn,
+            status="SUBMITTED",
+            created_at=self._next_created_at() if created_at is None else created_at,
+        )
 
     def _region(self, region: str | None) -> str:
         if region is None:
@@ -350,6 +501,60 @@ def _check_for_status(
     if exit_code is None:
         exit_code = 0 if status == "SUCCEEDED" else 1
     return (CONTAINER_EXITED if status_reason is None else status_reason), exit_code
+
+
+def _lifecycle(
+    status: JobStatus,
+    created: int,
+    started_at: int | None = None,
+    stopped_at: int | None = None,
+    status_reason: str | None = None,
+    exit_code: int | None = None,
+) -> dict[str, Any]:
+    """The status-dependent fields of a job created at ``created``, checked and filled in."""
+    status_reason, exit_code = _check_for_status(
+        status, started_at, stopped_at, status_reason, exit_code
+    )
+    started = stopped = None
+    if status in STARTED_STATUSES:
+        started = created if started_at is None else started_at
+    if status in FINISHED_STATUSES:
+        stopped = started if stopped_at is None else stopped_at
+    _check_order(created, started, stopped)
+    return {
+        "status": status,
+        "created_at": created,
+        "started_at": started,
+        "stopped_at": stopped,
+        "status_reason": status_reason,
+        "exit_code": exit_code,
+    }
+
+
+def _check_status(status: object) -> None:
+    if status not in JOB_STATUSES:
+        raise ValueError(f"status must be one of {', '.join(JOB_STATUSES)}; got {status!r}")
+
+
+def _statuses(label: str, given: object, count: int, default: JobStatus) -> list[JobStatus]:
+    """One status per child: ``given`` is None (``default`` for all), one status, or one per child."""
+    if given is None:
+        return [default] * count
+    if isinstance(given, str):
+        _check_status(given)
+        return [given] * count  # type: ignore[list-item]
+    if not isinstance(given, (list, tuple)):
+        raise TypeError(f"{label} must be a status or a list of statuses, not {given!r}")
+    if len(given) != count:
+        raise ValueError(f"{label} has {len(given)} statuses for {count} jobs")
+    for status in given:
+        _check_status(status)
+    return list(given)
+
+
+def _describe(statuses: list[JobStatus]) -> str:
+    counts = {status: statuses.count(status) for status in JOB_STATUSES if status in statuses}
+    return ", ".join(f"{count} {status}" for status, count in counts.items())
 
 
 def _check_order(created: int, started: int | None, stopped: int | None) -> None:

@@ -13,8 +13,11 @@ if TYPE_CHECKING:
     from .models import Job
 
 
-def job_summary(job: Job) -> dict[str, Any]:
-    """A ``JobSummary`` with the fields the real service returns for a job in this state."""
+def job_summary(job: Job, status_summary: dict[str, int] | None = None) -> dict[str, Any]:
+    """A ``JobSummary`` with the fields the real service returns for this kind of job in this state.
+
+    ``status_summary`` (an array parent's child counts by status) is required for array parents.
+    """
     summary: dict[str, Any] = {
         "jobArn": job.job_arn,
         "jobId": job.job_id,
@@ -29,6 +32,16 @@ def job_summary(job: Job) -> dict[str, Any]:
         summary["shareIdentifier"] = job.share_identifier
     if job.status_reason is not None:
         summary["statusReason"] = job.status_reason
+    if job.array_size is not None:
+        # Observed: array parents carry arrayProperties and no container, startedAt or stoppedAt.
+        summary["arrayProperties"] = {"size": job.array_size, "statusSummary": status_summary}
+        return summary
+    if job.array_index is not None:
+        summary["arrayProperties"] = {"index": job.array_index}
+    elif job.num_nodes is not None:
+        summary["nodeProperties"] = {"numNodes": job.num_nodes}
+    elif job.node_index is not None:
+        summary["nodeProperties"] = {"nodeIndex": job.node_index, "isMainNode": job.is_main_node}
     if job.started_at is not None:
         summary["startedAt"] = job.started_at
         # Observed: a started job has a container object; the exit code appears once it finished.

@@ -152,7 +152,9 @@ def _on_before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> A
 
 
 def _http_response(url: str, reply: Reply) -> AWSResponse:
-    headers = HTTPHeaders.from_dict(reply.headers())  # what urllib3 hands botocore, case-insensitive
+    headers = HTTPHeaders.from_dict(
+        reply.headers()
+    )  # what urllib3 hands botocore, case-insensitive
     return AWSResponse(url, reply.status, headers, _Body(reply))
 
 

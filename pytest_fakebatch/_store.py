@@ -3,30 +3,32 @@
 Each queue keeps its jobs' sort keys ``(created_at, job_id)`` in ascending lists, one per status and one
 for every status. A listing walks a list backwards (newest first) from a bisection point, so a page
 costs O(log n + page). New jobs usually carry the newest ``created_at`` and are appended in O(1).
+
+Array children and multi-node nodes are not in their queue's index (queue listings hold parents only)
+but in their parent's, keyed ``(created_at, -index)``: they share the parent's createdAt, and the
+negated index makes a newest-first walk list them in index order.
 """
 
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left, insort
-from typing import TYPE_CHECKING, TypeAlias
+from bisect import insort
+from typing import TypeAlias
 
 from . import _arns
 from .models import JOB_STATUSES, Job, JobDefinition, JobQueue, JobStatus
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-SortKey: TypeAlias = tuple[int, str]
-"""``(created_at, job_id)``: listings return jobs in descending order of this key."""
+SortKey: TypeAlias = "tuple[int, str] | tuple[int, int]"
+"""``(created_at, job_id)``, or ``(created_at, -index)`` for children: listings go in descending order."""
 
 
 def sort_key(job: Job) -> SortKey:
-    return (job.created_at, job.job_id)
+    index = job.array_index if job.array_index is not None else job.node_index
+    return (job.created_at, job.job_id) if index is None else (job.created_at, -index)
 
 
-class QueueIndex:
-    """One queue's jobs as sorted keys, per status and for every status."""
+class JobIndex:
+    """One queue's (or one parent's) jobs as sorted keys, per status and for every status."""
 
     __slots__ = ("all", "by_status")
 
@@ -46,13 +48,6 @@ def _insert(keys: list[SortKey], key: SortKey) -> None:
         insort(keys, key)
 
 
-def newest_first(keys: list[SortKey], before: SortKey | None) -> Iterator[SortKey]:
-    """Keys in descending order, starting strictly below ``before`` (from the top when None)."""
-    index = len(keys) if before is None else bisect_left(keys, before)
-    for position in range(index - 1, -1, -1):
-        yield keys[position]
-
-
 class Store:
     """Everything the fake knows, across regions, behind one lock.
 
@@ -66,7 +61,8 @@ class Store:
         self.jobs: dict[str, Job] = {}
         self._queues: dict[tuple[str, str], JobQueue] = {}
         self._queues_by_arn: dict[str, JobQueue] = {}
-        self._indexes: dict[str, QueueIndex] = {}
+        self._indexes: dict[str, JobIndex] = {}
+        self._child_indexes: dict[str, JobIndex] = {}
         self._definitions: dict[tuple[str, str], list[JobDefinition]] = {}
         self._definitions_by_arn: dict[str, JobDefinition] = {}
 
@@ -78,7 +74,7 @@ class Store:
         )
         self._queues[(region, name)] = queue
         self._queues_by_arn[queue.arn] = queue
-        self._indexes[queue.arn] = QueueIndex()
+        self._indexes[queue.arn] = JobIndex()
         return queue
 
     def find_queue(self, region: str, name_or_arn: str) -> JobQueue | None:
@@ -88,7 +84,7 @@ class Store:
             return queue if queue is not None and queue.region == region else None
         return self._queues.get((region, name_or_arn))
 
-    def queue_index(self, queue: JobQueue) -> QueueIndex:
+    def queue_index(self, queue: JobQueue) -> JobIndex:
         return self._indexes[queue.arn]
 
     # Job definitions
@@ -122,5 +118,17 @@ class Store:
     # Jobs
 
     def add_job(self, job: Job) -> None:
+        """Store a job; an array parent or multi-node job must come before its children."""
         self.jobs[job.job_id] = job
-        self._indexes[job.job_queue].add(sort_key(job), job.status)
+        parent_id = job.parent_id
+        if parent_id is None:
+            index = self._indexes[job.job_queue]
+        else:
+            index = self._child_indexes[parent_id]
+        if job.array_size is not None or job.num_nodes is not None:
+            self._child_indexes[job.job_id] = JobIndex()
+        index.add(sort_key(job), job.status)
+
+    def child_index(self, parent_id: str) -> JobIndex | None:
+        """The index of an array job's children or a multi-node job's nodes."""
+        return self._child_indexes.get(parent_id)

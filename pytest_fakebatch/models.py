@@ -28,6 +28,29 @@ JOB_STATUSES: Final[tuple[JobStatus, ...]] = (
 FINISHED_STATUSES: Final[frozenset[JobStatus]] = frozenset({"SUCCEEDED", "FAILED"})
 #: Statuses in which a job has started its container (``startedAt`` is set once RUNNING).
 STARTED_STATUSES: Final[frozenset[JobStatus]] = frozenset({"RUNNING", "SUCCEEDED", "FAILED"})
+#: The only statuses an array parent takes (AWS Batch user guide, "Array jobs").
+ARRAY_PARENT_STATUSES: Final[tuple[JobStatus, ...]] = (
+    "SUBMITTED",
+    "PENDING",
+    "SUCCEEDED",
+    "FAILED",
+)
+#: Array sizes AWS Batch accepts.
+MIN_ARRAY_SIZE: Final = 2
+MAX_ARRAY_SIZE: Final = 10_000
+
+
+def array_parent_status(child_statuses: list[JobStatus]) -> JobStatus:
+    """An array parent's status as AWS derives it from its children's.
+
+    SUBMITTED while every child is; PENDING while any child is unfinished; once all finished,
+    FAILED if any failed, else SUCCEEDED.
+    """
+    if all(status == "SUBMITTED" for status in child_statuses):
+        return "SUBMITTED"
+    if any(status not in FINISHED_STATUSES for status in child_statuses):
+        return "PENDING"
+    return "FAILED" if "FAILED" in child_statuses else "SUCCEEDED"
 
 
 @attrs.frozen(kw_only=True)
@@ -71,9 +94,31 @@ class Job:
     exit_code: int | None = None
     share_identifier: str | None = None
 
+    # Array jobs: the parent has array_size and children; a child has array_index.
+    array_size: int | None = None
+    array_index: int | None = None
+    children: tuple[Job, ...] = ()
+    """An array parent's child jobs (``<parentId>:<index>``), in index order, as they were created."""
+
+    # Multi-node parallel jobs: the parent has num_nodes and nodes; a node has node_index.
+    num_nodes: int | None = None
+    node_index: int | None = None
+    is_main_node: bool | None = None
+    nodes: tuple[Job, ...] = ()
+    """A multi-node job's nodes (``<jobId>#<index>``), in index order, as they were created."""
+
     @property
     def job_arn(self) -> str:
         # arn:<partition>:batch:<region>:<account>:job/<id>, derived from the queue's ARN so a job
-        # does not store a second long string.
+        # does not store a second long string. A child's ARN is its parent's plus ":<index>".
         prefix, _, _ = self.job_queue.partition(":job-queue/")
         return f"{prefix}:job/{self.job_id}"
+
+    @property
+    def parent_id(self) -> str | None:
+        """The array or multi-node job this child or node belongs to (None for other jobs)."""
+        if self.array_index is not None:
+            return self.job_id.rpartition(":")[0]
+        if self.node_index is not None:
+            return self.job_id.rpartition("#")[0]
+        return None
