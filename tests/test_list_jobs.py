@@ -9,12 +9,12 @@ import boto3
 import pytest
 
 from pytest_fakebatch import FakeBatch, Job
+from tests.helpers import client_error_detail, ids, newest_first
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from botocore.client import BaseClient
-    from botocore.exceptions import ClientError
 
 ENVELOPE = re.compile(
     r"^Error executing request, Exception : (?P<detail>.*), RequestId: (?P<id>\S+)$"
@@ -30,26 +30,6 @@ def fake(request: pytest.FixtureRequest) -> Iterator[FakeBatch]:
 @pytest.fixture
 def client(fake: FakeBatch) -> BaseClient:
     return boto3.client("batch", region_name=fake.region)
-
-
-def ids(response: dict[str, Any]) -> list[str]:
-    return [summary["jobId"] for summary in response["jobSummaryList"]]
-
-
-def newest_first(jobs: list[Job]) -> list[str]:
-    return [
-        job.job_id for job in sorted(jobs, key=lambda j: (j.created_at, j.job_id), reverse=True)
-    ]
-
-
-def client_error_detail(error: ClientError) -> str:
-    """The detail inside the AWS envelope; also checks the envelope and its request id."""
-    assert error.response["Error"]["Code"] == "ClientException"
-    assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 400
-    match = ENVELOPE.match(error.response["Error"]["Message"])
-    assert match, error.response["Error"]["Message"]
-    assert match["id"] == error.response["ResponseMetadata"]["RequestId"]
-    return match["detail"]
 
 
 def test_lists_running_jobs_only_by_default(fake: FakeBatch, client: BaseClient) -> None:
