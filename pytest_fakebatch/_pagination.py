@@ -35,17 +35,21 @@ def encode(query_fingerprint: str, last: SortKey) -> str:
 
 
 def decode(token: str, query_fingerprint: str) -> SortKey:
-    """The sort key a page ended on. Raises InvalidToken for garbage or another query's token."""
+    """The sort key a page ended on. Raises InvalidToken for garbage or another query's token.
+
+    The key's second part is a job id, or a negated index for array children and nodes; the query
+    fingerprint guarantees it is the kind the query's index holds.
+    """
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        version, made_by, created_at, job_id = json.loads(raw)
+        version, made_by, created_at, tiebreak = json.loads(raw)
     except (binascii.Error, ValueError, TypeError) as error:
         raise InvalidToken(token) from error
     if (
         version != _VERSION
         or made_by != query_fingerprint
-        or not isinstance(created_at, int)
-        or not isinstance(job_id, str)
+        or type(created_at) is not int
+        or type(tiebreak) not in (str, int)
     ):
         raise InvalidToken(token)
-    return (created_at, job_id)
+    return (created_at, tiebreak)

@@ -164,7 +164,7 @@ def matches(job: Job, name: str, value: str) -> bool:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(specs=stores, page_size=st.integers(1, 7), data=st.data())
+@given(specs=stores, page_size=st.integers(1, 4), data=st.data())
 def test_paginated_listing_equals_the_reference(
     specs: list[tuple[str, dict[str, Any]]], page_size: int, data: st.DataObject
 ) -> None:
