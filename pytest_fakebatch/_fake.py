@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from . import _arns, _routing
+from . import _arns, _routing, _seeding
 from ._clock import Clock
 from ._errors import ServiceError
 from ._operations import OPERATIONS
@@ -19,7 +18,6 @@ from .factories import IdFactory, random_seed
 from .models import (
     ARRAY_PARENT_STATUSES,
     FINISHED_STATUSES,
-    JOB_STATUSES,
     MAX_ARRAY_SIZE,
     MIN_ARRAY_SIZE,
     STARTED_STATUSES,
@@ -33,26 +31,6 @@ from .models import (
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from types import TracebackType
-
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
-# CreateJobQueue / RegisterJobDefinition: up to 128 letters, numbers, hyphens and underscores.
-_RESOURCE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
-# SubmitJob: the same, and the first character must be a letter or a number.
-_JOB_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
-
-DEFAULT_JOB_DEFINITION: Final = "default"
-#: "You can have up to 1,000 nodes in a single job" (user guide, node groups; a default limit).
-MAX_NODES: Final = 1000
-# The children an array parent given only a status gets.
-_CHILDREN_OF_PARENT: Final[dict[str, JobStatus]] = {
-    "SUBMITTED": "SUBMITTED",
-    "PENDING": "RUNNING",
-    "SUCCEEDED": "SUCCEEDED",
-    "FAILED": "FAILED",
-}
-#: The reason AWS gives a job whose container exited (observed in real summaries).
-CONTAINER_EXITED: Final = "Essential container in task exited"
 
 
 class FakeBatch:
@@ -71,11 +49,11 @@ class FakeBatch:
         seed: int | None = None,
         wire: bool = False,
     ) -> None:
-        if not isinstance(region, str) or not _REGION.match(region):
+        if not isinstance(region, str) or not _seeding.REGION.match(region):
             raise ValueError(
                 f"region must be an AWS region name such as 'us-east-1', not {region!r}"
             )
-        if not isinstance(account_id, str) or not _ACCOUNT_ID.match(account_id):
+        if not isinstance(account_id, str) or not _seeding.ACCOUNT_ID.match(account_id):
             raise ValueError(f"account_id must be a string of 12 digits, not {account_id!r}")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             raise TypeError(f"seed must be an int or None, not {seed!r}")
@@ -122,7 +100,7 @@ class FakeBatch:
     def add_queue(self, name: str, *, region: str | None = None) -> JobQueue:
         """Create a job queue. Its name must be new in its region."""
         region = self._region(region)
-        _check_name("queue name", name, _RESOURCE_NAME)
+        _seeding.check_name("queue name", name, _seeding.RESOURCE_NAME)
         with self._store.lock:
             if self._store.find_queue(region, name) is not None:
                 raise ValueError(f"a job queue named {name!r} already exists in {region}")
@@ -131,7 +109,7 @@ class FakeBatch:
     def add_job_definition(self, name: str, *, region: str | None = None) -> JobDefinition:
         """Register a job definition; registering a name again makes its next revision."""
         region = self._region(region)
-        _check_name("job definition name", name, _RESOURCE_NAME)
+        _seeding.check_name("job definition name", name, _seeding.RESOURCE_NAME)
         with self._store.lock:
             return self._store.add_job_definition(region, name)
 
@@ -189,19 +167,19 @@ class FakeBatch:
         """Add ``count`` jobs that share these values, each with its own id and generated name."""
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise ValueError(f"count must be a whole number of jobs, 0 or more, not {count!r}")
-        _check_status(status)
+        _seeding.check_status(status)
         if job_name is not None:
-            _check_name("job name", job_name, _JOB_NAME)
-        _check_optional_str("status_reason", status_reason)
-        _check_optional_str("share_identifier", share_identifier)
+            _seeding.check_name("job name", job_name, _seeding.JOB_NAME)
+        _seeding.check_optional_str("status_reason", status_reason)
+        _seeding.check_optional_str("share_identifier", share_identifier)
         for label, value in (
             ("created_at", created_at),
             ("started_at", started_at),
             ("stopped_at", stopped_at),
             ("exit_code", exit_code),
         ):
-            _check_optional_int(label, value)
-        status_reason, exit_code = _check_for_status(
+            _seeding.check_optional_int(label, value)
+        status_reason, exit_code = _seeding.check_for_status(
             status, started_at, stopped_at, status_reason, exit_code
         )
         region = self._region(region)
@@ -217,7 +195,9 @@ class FakeBatch:
                     job_queue=queue.arn,
                     job_definition=definition.arn,
                     share_identifier=share_identifier,
-                    **_lifecycle(status, created, started_at, stopped_at, status_reason, exit_code),
+                    **_seeding.lifecycle(
+                        status, created, started_at, stopped_at, status_reason, exit_code
+                    ),
                 )
                 self._store.add_job(job)
                 jobs.append(job)
@@ -250,13 +230,13 @@ class FakeBatch:
             raise ValueError(
                 f"an array parent's status is one of {', '.join(ARRAY_PARENT_STATUSES)}; got {status!r}"
             )
-        statuses = _statuses(
-            "child_statuses", child_statuses, size, _CHILDREN_OF_PARENT[status or "PENDING"]
+        statuses = _seeding.statuses(
+            "child_statuses", child_statuses, size, _seeding.CHILDREN_OF_PARENT[status or "PENDING"]
         )
         derived = array_parent_status(statuses)
         if status is not None and status != derived:
             raise ValueError(
-                f"an array parent whose children are {_describe(statuses)} is {derived}, not "
+                f"an array parent whose children are {_seeding.describe(statuses)} is {derived}, not "
                 f"{status}; leave status out to derive it"
             )
         with self._store.lock:
@@ -268,7 +248,7 @@ class FakeBatch:
                     job_queue=parent.job_queue,
                     job_definition=parent.job_definition,
                     array_index=index,
-                    **_lifecycle(child_status, parent.created_at),
+                    **_seeding.lifecycle(child_status, parent.created_at),
                 )
                 for index, child_status in enumerate(statuses)
             )
@@ -299,14 +279,14 @@ class FakeBatch:
         for label, value in (("num_nodes", num_nodes), ("main_node", main_node)):
             if isinstance(value, bool) or not isinstance(value, int):
                 raise TypeError(f"{label} must be an int, not {value!r}")
-        if not 1 <= num_nodes <= MAX_NODES:
-            raise ValueError(f"num_nodes must be from 1 to {MAX_NODES:,}, not {num_nodes}")
+        if not 1 <= num_nodes <= _seeding.MAX_NODES:
+            raise ValueError(f"num_nodes must be from 1 to {_seeding.MAX_NODES:,}, not {num_nodes}")
         if not 0 <= main_node < num_nodes:
             raise ValueError(
                 f"main_node must be a node index from 0 to {num_nodes - 1}, not {main_node}"
             )
-        _check_status(status)
-        statuses = _statuses("node_statuses", node_statuses, num_nodes, status)
+        _seeding.check_status(status)
+        statuses = _seeding.statuses("node_statuses", node_statuses, num_nodes, status)
         main_status = statuses[main_node]
         if main_status != status and FINISHED_STATUSES & {main_status, status}:
             raise ValueError(
@@ -323,7 +303,7 @@ class FakeBatch:
                     job_definition=parent.job_definition,
                     node_index=index,
                     is_main_node=index == main_node,
-                    **_lifecycle(node_status, parent.created_at),
+                    **_seeding.lifecycle(node_status, parent.created_at),
                 )
                 for index, node_status in enumerate(statuses)
             )
@@ -332,7 +312,7 @@ class FakeBatch:
             main = nodes[main_node]
             parent = attrs.evolve(
                 parent,
-                **_lifecycle(
+                **_seeding.lifecycle(
                     status,
                     parent.created_at,
                     main.started_at if status in STARTED_STATUSES else None,
@@ -393,8 +373,8 @@ class FakeBatch:
     ) -> Job:
         """The common part of an array or multi-node job, before its children are known."""
         if job_name is not None:
-            _check_name("job name", job_name, _JOB_NAME)
-        _check_optional_int("created_at", created_at)
+            _seeding.check_name("job name", job_name, _seeding.JOB_NAME)
+        _seeding.check_optional_int("created_at", created_at)
         queue = self._resolve_queue(job_queue, self._region(region))
         definition = self._resolve_job_definition(job_definition, queue.region)
         return Job(
@@ -409,7 +389,7 @@ class FakeBatch:
     def _region(self, region: str | None) -> str:
         if region is None:
             return self.region
-        if not isinstance(region, str) or not _REGION.match(region):
+        if not isinstance(region, str) or not _seeding.REGION.match(region):
             raise ValueError(
                 f"region must be an AWS region name such as 'us-east-1', not {region!r}"
             )
@@ -428,13 +408,13 @@ class FakeBatch:
         if job_queue.startswith("arn:"):
             name = self._arn_resource(job_queue, "job-queue", region)
         else:
-            _check_name("queue name", name, _RESOURCE_NAME)
+            _seeding.check_name("queue name", name, _seeding.RESOURCE_NAME)
         return self._store.find_queue(region, name) or self._store.add_queue(region, name)
 
     def _resolve_job_definition(self, job_definition: str | None, region: str) -> JobDefinition:
         store = self._store
         if job_definition is None:
-            job_definition = DEFAULT_JOB_DEFINITION
+            job_definition = _seeding.DEFAULT_JOB_DEFINITION
         if not isinstance(job_definition, str):
             raise TypeError(
                 f"job_definition must be a name, name:revision or ARN, not {job_definition!r}"
@@ -443,7 +423,7 @@ class FakeBatch:
         if job_definition.startswith("arn:"):
             reference = self._arn_resource(job_definition, "job-definition", region)
         name, _, revision_text = reference.partition(":")
-        _check_name("job definition name", name, _RESOURCE_NAME)
+        _seeding.check_name("job definition name", name, _seeding.RESOURCE_NAME)
         if not revision_text:
             return store.latest_job_definition(region, name) or store.add_job_definition(
                 region, name
@@ -475,113 +455,3 @@ class FakeBatch:
                 f"{arn!r} is in region {parts['region']}, not {region}; pass region= to add it there"
             )
         return parts["rest"]
-
-
-def _check_for_status(
-    status: JobStatus,
-    started_at: int | None,
-    stopped_at: int | None,
-    status_reason: str | None,
-    exit_code: int | None,
-) -> tuple[str | None, int | None]:
-    """Reject values a job in ``status`` cannot have; return its status reason and exit code.
-
-    A finished job gets what AWS shows for a container that exited: exit code 0 (SUCCEEDED) or 1
-    (FAILED) and the reason "Essential container in task exited", unless the test chose others.
-    """
-    if status not in STARTED_STATUSES and started_at is not None:
-        raise ValueError(f"a {status} job has not started yet; it cannot have started_at")
-    if status not in FINISHED_STATUSES:
-        for label, value in (("stopped_at", stopped_at), ("exit_code", exit_code)):
-            if value is not None:
-                raise ValueError(f"a {status} job has not finished; it cannot have {label}")
-        return status_reason, None
-    if status == "SUCCEEDED" and exit_code not in (None, 0):
-        raise ValueError(f"a SUCCEEDED job exits with code 0, not {exit_code!r}")
-    if exit_code is None:
-        exit_code = 0 if status == "SUCCEEDED" else 1
-    return (CONTAINER_EXITED if status_reason is None else status_reason), exit_code
-
-
-def _lifecycle(
-    status: JobStatus,
-    created: int,
-    started_at: int | None = None,
-    stopped_at: int | None = None,
-    status_reason: str | None = None,
-    exit_code: int | None = None,
-) -> dict[str, Any]:
-    """The status-dependent fields of a job created at ``created``, checked and filled in."""
-    status_reason, exit_code = _check_for_status(
-        status, started_at, stopped_at, status_reason, exit_code
-    )
-    started = stopped = None
-    if status in STARTED_STATUSES:
-        started = created if started_at is None else started_at
-    if status in FINISHED_STATUSES:
-        stopped = started if stopped_at is None else stopped_at
-    _check_order(created, started, stopped)
-    return {
-        "status": status,
-        "created_at": created,
-        "started_at": started,
-        "stopped_at": stopped,
-        "status_reason": status_reason,
-        "exit_code": exit_code,
-    }
-
-
-def _check_status(status: object) -> None:
-    if status not in JOB_STATUSES:
-        raise ValueError(f"status must be one of {', '.join(JOB_STATUSES)}; got {status!r}")
-
-
-def _statuses(label: str, given: object, count: int, default: JobStatus) -> list[JobStatus]:
-    """One status per child: ``given`` is None (``default`` for all), one status, or one per child."""
-    if given is None:
-        return [default] * count
-    if isinstance(given, str):
-        _check_status(given)
-        return [given] * count  # type: ignore[list-item]
-    if not isinstance(given, (list, tuple)):
-        raise TypeError(f"{label} must be a status or a list of statuses, not {given!r}")
-    if len(given) != count:
-        raise ValueError(f"{label} has {len(given)} statuses for {count} jobs")
-    for status in given:
-        _check_status(status)
-    return list(given)
-
-
-def _describe(statuses: list[JobStatus]) -> str:
-    counts = {status: statuses.count(status) for status in JOB_STATUSES if status in statuses}
-    return ", ".join(f"{count} {status}" for status, count in counts.items())
-
-
-def _check_order(created: int, started: int | None, stopped: int | None) -> None:
-    """Timestamps never go backwards: created <= started <= stopped."""
-    if started is not None and started < created:
-        raise ValueError(f"started_at ({started}) is before created_at ({created})")
-    if stopped is not None and started is not None and stopped < started:
-        raise ValueError(f"stopped_at ({stopped}) is before started_at ({started})")
-
-
-def _check_name(label: str, value: object, pattern: re.Pattern[str]) -> None:
-    if not isinstance(value, str):
-        raise TypeError(f"{label} must be a string, not {value!r}")
-    if not pattern.match(value):
-        rule = "up to 128 letters, numbers, hyphens and underscores"
-        if pattern is _JOB_NAME:
-            rule += ", starting with a letter or number"
-        raise ValueError(f"invalid {label} {value!r}: AWS Batch allows {rule}")
-
-
-def _check_optional_str(label: str, value: object) -> None:
-    if value is not None and not isinstance(value, str):
-        raise TypeError(f"{label} must be a string or None, not {value!r}")
-
-
-def _check_optional_int(label: str, value: object) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-        raise TypeError(
-            f"{label} must be an int (epoch milliseconds for timestamps), not {value!r}"
-        )

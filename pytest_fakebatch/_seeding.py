@@ -1,0 +1,141 @@
+"""Checks and defaults for the values tests seed the fake with.
+
+A test author's mistake gets a TypeError or ValueError at once, naming the value and the rule.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+from .models import FINISHED_STATUSES, JOB_STATUSES, STARTED_STATUSES, JobStatus
+
+REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+# CreateJobQueue / RegisterJobDefinition: up to 128 letters, numbers, hyphens and underscores.
+RESOURCE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+# SubmitJob: the same, and the first character must be a letter or a number.
+JOB_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
+
+DEFAULT_JOB_DEFINITION: Final = "default"
+#: "You can have up to 1,000 nodes in a single job" (user guide, node groups; a default limit).
+MAX_NODES: Final = 1000
+# The children an array parent given only a status gets.
+CHILDREN_OF_PARENT: Final[dict[str, JobStatus]] = {
+    "SUBMITTED": "SUBMITTED",
+    "PENDING": "RUNNING",
+    "SUCCEEDED": "SUCCEEDED",
+    "FAILED": "FAILED",
+}
+#: The reason AWS gives a job whose container exited (observed in real summaries).
+CONTAINER_EXITED: Final = "Essential container in task exited"
+
+
+def check_for_status(
+    status: JobStatus,
+    started_at: int | None,
+    stopped_at: int | None,
+    status_reason: str | None,
+    exit_code: int | None,
+) -> tuple[str | None, int | None]:
+    """Reject values a job in ``status`` cannot have; return its status reason and exit code.
+
+    A finished job gets what AWS shows for a container that exited: exit code 0 (SUCCEEDED) or 1
+    (FAILED) and the reason "Essential container in task exited", unless the test chose others.
+    """
+    if status not in STARTED_STATUSES and started_at is not None:
+        raise ValueError(f"a {status} job has not started yet; it cannot have started_at")
+    if status not in FINISHED_STATUSES:
+        for label, value in (("stopped_at", stopped_at), ("exit_code", exit_code)):
+            if value is not None:
+                raise ValueError(f"a {status} job has not finished; it cannot have {label}")
+        return status_reason, None
+    if status == "SUCCEEDED" and exit_code not in (None, 0):
+        raise ValueError(f"a SUCCEEDED job exits with code 0, not {exit_code!r}")
+    if exit_code is None:
+        exit_code = 0 if status == "SUCCEEDED" else 1
+    return (CONTAINER_EXITED if status_reason is None else status_reason), exit_code
+
+
+def lifecycle(
+    status: JobStatus,
+    created: int,
+    started_at: int | None = None,
+    stopped_at: int | None = None,
+    status_reason: str | None = None,
+    exit_code: int | None = None,
+) -> dict[str, Any]:
+    """The status-dependent fields of a job created at ``created``, checked and filled in."""
+    status_reason, exit_code = check_for_status(
+        status, started_at, stopped_at, status_reason, exit_code
+    )
+    started = stopped = None
+    if status in STARTED_STATUSES:
+        started = created if started_at is None else started_at
+    if status in FINISHED_STATUSES:
+        stopped = started if stopped_at is None else stopped_at
+    check_order(created, started, stopped)
+    return {
+        "status": status,
+        "created_at": created,
+        "started_at": started,
+        "stopped_at": stopped,
+        "status_reason": status_reason,
+        "exit_code": exit_code,
+    }
+
+
+def check_status(status: object) -> None:
+    if status not in JOB_STATUSES:
+        raise ValueError(f"status must be one of {', '.join(JOB_STATUSES)}; got {status!r}")
+
+
+def statuses(label: str, given: object, count: int, default: JobStatus) -> list[JobStatus]:
+    """One status per child: ``given`` is None (``default`` for all), one status, or one per child."""
+    if given is None:
+        return [default] * count
+    if isinstance(given, str):
+        check_status(given)
+        return [given] * count  # type: ignore[list-item]
+    if not isinstance(given, (list, tuple)):
+        raise TypeError(f"{label} must be a status or a list of statuses, not {given!r}")
+    if len(given) != count:
+        raise ValueError(f"{label} has {len(given)} statuses for {count} jobs")
+    for status in given:
+        check_status(status)
+    return list(given)
+
+
+def describe(statuses: list[JobStatus]) -> str:
+    counts = {status: statuses.count(status) for status in JOB_STATUSES if status in statuses}
+    return ", ".join(f"{count} {status}" for status, count in counts.items())
+
+
+def check_order(created: int, started: int | None, stopped: int | None) -> None:
+    """Timestamps never go backwards: created <= started <= stopped."""
+    if started is not None and started < created:
+        raise ValueError(f"started_at ({started}) is before created_at ({created})")
+    if stopped is not None and started is not None and stopped < started:
+        raise ValueError(f"stopped_at ({stopped}) is before started_at ({started})")
+
+
+def check_name(label: str, value: object, pattern: re.Pattern[str]) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{label} must be a string, not {value!r}")
+    if not pattern.match(value):
+        rule = "up to 128 letters, numbers, hyphens and underscores"
+        if pattern is JOB_NAME:
+            rule += ", starting with a letter or number"
+        raise ValueError(f"invalid {label} {value!r}: AWS Batch allows {rule}")
+
+
+def check_optional_str(label: str, value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{label} must be a string or None, not {value!r}")
+
+
+def check_optional_int(label: str, value: object) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise TypeError(
+            f"{label} must be an int (epoch milliseconds for timestamps), not {value!r}"
+        )
