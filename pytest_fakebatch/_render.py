@@ -6,27 +6,32 @@ import json
 from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ._errors import ServiceError
     from .models import Job
 
 
-def job_summary(job: Job, status_summary: dict[str, int] | None = None) -> dict[str, Any]:
+def job_summary(
+    job: Job, job_arn_prefix: str, status_summary: Callable[[str], dict[str, int]]
+) -> dict[str, Any]:
     """A ``JobSummary`` with the fields the real service returns for this kind of job in this state.
 
-    ``status_summary`` (an array parent's child counts by status) is required for array parents.
+    ``job_arn_prefix`` is ``arn:<partition>:batch:<region>:<account>:job/``, the same for every job
+    of a listing; ``status_summary`` gives an array parent's child counts by status. This runs for
+    every job of every page, so it reads each attribute once and builds the dict in one go.
     """
+    status = job.status
     summary: dict[str, Any] = {
-        "jobArn": job.job_arn,
+        "jobArn": job_arn_prefix + job.job_id,
         "jobId": job.job_id,
         "jobName": job.job_name,
         "createdAt": job.created_at,
-        "status": job.status,
+        "status": status,
     }
     # Observed: RUNNABLE summaries come without jobDefinition (aws/aws-sdk#588, acknowledged by AWS).
-    if job.status != "RUNNABLE":
+    if status != "RUNNABLE":
         summary["jobDefinition"] = job.job_definition
     if job.share_identifier is not None:
         summary["shareIdentifier"] = job.share_identifier
@@ -34,7 +39,10 @@ def job_summary(job: Job, status_summary: dict[str, int] | None = None) -> dict[
         summary["statusReason"] = job.status_reason
     if job.array_size is not None:
         # Observed: array parents carry arrayProperties and no container, startedAt or stoppedAt.
-        summary["arrayProperties"] = {"size": job.array_size, "statusSummary": status_summary}
+        summary["arrayProperties"] = {
+            "size": job.array_size,
+            "statusSummary": status_summary(job.job_id),
+        }
         return summary
     if job.array_index is not None:
         summary["arrayProperties"] = {"index": job.array_index}
@@ -42,44 +50,49 @@ def job_summary(job: Job, status_summary: dict[str, int] | None = None) -> dict[
         summary["nodeProperties"] = {"numNodes": job.num_nodes}
     elif job.node_index is not None:
         summary["nodeProperties"] = {"nodeIndex": job.node_index, "isMainNode": job.is_main_node}
-    if job.started_at is not None:
-        summary["startedAt"] = job.started_at
+    started_at = job.started_at
+    if started_at is not None:
+        summary["startedAt"] = started_at
         # Observed: a started job has a container object; the exit code appears once it finished.
-        summary["container"] = {} if job.exit_code is None else {"exitCode": job.exit_code}
-    if job.stopped_at is not None:
-        summary["stoppedAt"] = job.stopped_at
+        exit_code = job.exit_code
+        summary["container"] = {} if exit_code is None else {"exitCode": exit_code}
+        if job.stopped_at is not None:
+            summary["stoppedAt"] = job.stopped_at
     return summary
 
 
-@attrs.frozen
 class Reply:
     """One response from the fake service, before it is handed to botocore."""
 
-    status: int
-    request_id: str
-    date_ms: int
-    body: dict[str, Any]
-    error_code: str | None = None
+    __slots__ = ("body", "error_code", "headers", "request_id", "status")
+
+    def __init__(
+        self,
+        status: int,
+        request_id: str,
+        date_ms: int,
+        body: dict[str, Any],
+        error_code: str | None = None,
+    ) -> None:
+        self.status = status
+        self.request_id = request_id
+        self.body = body
+        self.error_code = error_code
+        # Lowercase names, as botocore reports them in ResponseMetadata.HTTPHeaders. No
+        # content-length: the fast path never serialises the body, and both paths must agree.
+        self.headers = {
+            "date": formatdate(date_ms / 1000, usegmt=True),
+            "content-type": "application/json",
+            "x-amzn-requestid": request_id,
+        }
+        if error_code is not None:
+            self.headers["x-amzn-errortype"] = error_code
 
     @classmethod
     def error(cls, error: ServiceError, request_id: str, date_ms: int) -> Reply:
         # The envelope every real Batch ClientException log shows: the request id inside the message.
         message = f"Error executing request, Exception : {error.detail}, RequestId: {request_id}"
         return cls(error.status, request_id, date_ms, {"message": message}, error.code)
-
-    def headers(self) -> dict[str, str]:
-        """Lowercase header names, as botocore reports them in ``ResponseMetadata.HTTPHeaders``.
-
-        No content-length: the fast path never serialises the body, and both paths must agree.
-        """
-        headers = {
-            "date": formatdate(self.date_ms / 1000, usegmt=True),
-            "content-type": "application/json",
-            "x-amzn-requestid": self.request_id,
-        }
-        if self.error_code is not None:
-            headers["x-amzn-errortype"] = self.error_code
-        return headers
 
     def wire_body(self) -> bytes:
         return json.dumps(self.body).encode()
@@ -89,7 +102,7 @@ class Reply:
         metadata = {
             "RequestId": self.request_id,
             "HTTPStatusCode": self.status,
-            "HTTPHeaders": self.headers(),
+            "HTTPHeaders": dict(self.headers),
             "RetryAttempts": 0,
         }
         if self.error_code is None:

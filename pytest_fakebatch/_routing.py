@@ -27,7 +27,6 @@ import botocore
 import botocore.handlers
 import botocore.session
 from botocore.awsrequest import AWSResponse
-from botocore.compat import HTTPHeaders
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -152,10 +151,8 @@ def _on_before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> A
 
 
 def _http_response(url: str, reply: Reply) -> AWSResponse:
-    headers = HTTPHeaders.from_dict(
-        reply.headers()
-    )  # what urllib3 hands botocore, case-insensitive
-    return AWSResponse(url, reply.status, headers, _Body(reply))
+    # AWSResponse keeps the headers in a case-insensitive HeadersDict, as it does urllib3's.
+    return AWSResponse(url, reply.status, reply.headers, _Body(reply))  # type: ignore[arg-type]
 
 
 def _on_choose_signer(**_: Any) -> object | None:

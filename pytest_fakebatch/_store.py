@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from bisect import insort
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from . import _arns
 from .models import JOB_STATUSES, Job, JobDefinition, JobQueue, JobStatus
@@ -65,6 +65,8 @@ class Store:
         self._child_indexes: dict[str, JobIndex] = {}
         self._definitions: dict[tuple[str, str], list[JobDefinition]] = {}
         self._definitions_by_arn: dict[str, JobDefinition] = {}
+        #: Rendered summaries by job id, with the job they were rendered from (see listing).
+        self.summary_cache: dict[str, tuple[Job, dict[str, Any], tuple[str, ...]]] = {}
 
     # Queues
 

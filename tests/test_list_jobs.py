@@ -443,3 +443,17 @@ def test_seeded_fakes_give_the_same_ids(fake: FakeBatch, client: BaseClient) -> 
         second = [job.job_id for job in again.add_jobs(3, "q")]
 
     assert first == second
+
+
+def test_changing_a_returned_summary_does_not_change_the_fake(
+    fake: FakeBatch, client: BaseClient
+) -> None:
+    fake.add_job("q", status="SUCCEEDED")
+    first = client.list_jobs(jobQueue="q", jobStatus="SUCCEEDED")["jobSummaryList"][0]
+    expected = {**first, "container": dict(first["container"])}
+
+    first["status"] = "FAILED"
+    first["container"]["exitCode"] = 99
+    again = client.list_jobs(jobQueue="q", jobStatus="SUCCEEDED")["jobSummaryList"][0]
+
+    assert again == expected

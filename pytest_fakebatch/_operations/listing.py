@@ -62,7 +62,8 @@ def list_jobs(store: Store, region: str, params: Mapping[str, Any]) -> dict[str,
     token = params.get("nextToken")
     if token:  # "" asks for the first page, as AWS ParallelCluster's awsbstat sends it
         try:
-            high = min(high, bisect_left(keys, _pagination.decode(token, query)))
+            last = _pagination.decode(token, _pagination.fingerprint(*query))
+            high = min(high, bisect_left(keys, last))
         except _pagination.InvalidToken:
             raise client_exception(TOKEN_DETAIL) from None
     matches = None if filter_ is None else filter_.matches
@@ -74,12 +75,13 @@ def list_jobs(store: Store, region: str, params: Mapping[str, Any]) -> dict[str,
     else:
         page, more = _scan(keys, low, high, limit, matches, scope.job_for)
 
-    summaries = [_summary(store, scope.job_for(key[1])) for key in page]
+    job_for = scope.job_for
+    summaries = _Renderer(store, scope.job_arn_prefix).summaries([job_for(key[1]) for key in page])
     if filter_ is not None and filter_.name == "JOB_NAME":
         _drop_started_at_of_succeeded(summaries)
     result: dict[str, Any] = {"jobSummaryList": summaries}
     if more:
-        result["nextToken"] = _pagination.encode(query, page[-1])
+        result["nextToken"] = _pagination.encode(_pagination.fingerprint(*query), page[-1])
     return result
 
 
@@ -92,6 +94,7 @@ class _Scope:
     job_for: Callable[[Any], Job]
     """From the second part of a sort key to the job."""
     children: bool
+    job_arn_prefix: str
 
 
 def _scope(store: Store, region: str, selector: str, value: str) -> _Scope:
@@ -100,14 +103,26 @@ def _scope(store: Store, region: str, selector: str, value: str) -> _Scope:
         if queue is None:
             # Chosen: the only real "not found" text for a queue, SubmitJob's (base2genomics/batchit#13).
             raise client_exception(f"JobQueue {value} not found.")
-        return _Scope(store.queue_index(queue), queue.arn, store.jobs.__getitem__, children=False)
+        return _Scope(
+            store.queue_index(queue),
+            queue.arn,
+            store.jobs.__getitem__,
+            False,
+            _job_arn_prefix(queue.arn),
+        )
     job = store.jobs.get(value)
     index = None if job is None or _region_of(job) != region else store.child_index(job.job_id)
     array = selector == "arrayJobId"
     if job is None or index is None or (job.array_size is not None) != array:
         kind = "array" if array else "multi-node parallel"
         raise client_exception(f"No {kind} job found with id {value}.")  # chosen
-    return _Scope(index, job.job_id, _child_lookup(store, job.job_id, ":" if array else "#"), True)
+    job_for = _child_lookup(store, job.job_id, ":" if array else "#")
+    return _Scope(index, job.job_id, job_for, True, _job_arn_prefix(job.job_queue))
+
+
+def _job_arn_prefix(queue_arn: str) -> str:
+    # arn:<partition>:batch:<region>:<account>:job-queue/<name> -> ...:<account>:job/
+    return queue_arn.partition(":job-queue/")[0] + ":job/"
 
 
 def _scan(
@@ -133,12 +148,41 @@ def _scan(
     return page, len(page) == limit and position > low
 
 
-def _summary(store: Store, job: Job) -> dict[str, Any]:
-    if job.array_size is None:
-        return job_summary(job)
-    children = store.child_index(job.job_id)
-    assert children is not None
-    return job_summary(job, {status: len(children.by_status[status]) for status in JOB_STATUSES})
+class _Renderer:
+    """Summaries for one listing, reusing what earlier listings rendered for the same job.
+
+    A job is immutable, so its summary is rendered once and cached against the job object; every
+    listing hands out copies (nested dicts included), so code under test may change what it gets.
+    Array parents are rendered afresh: their statusSummary follows their children.
+    """
+
+    def __init__(self, store: Store, job_arn_prefix: str) -> None:
+        self._store = store
+        self._cache = store.summary_cache
+        self._prefix = job_arn_prefix
+
+    def summaries(self, jobs: list[Job]) -> list[dict[str, Any]]:
+        cache = self._cache
+        result = []
+        for job in jobs:
+            cached = cache.get(job.job_id)
+            if cached is None or cached[0] is not job:
+                summary = job_summary(job, self._prefix, self._status_summary)
+                if job.array_size is not None:
+                    result.append(summary)
+                    continue
+                nested = tuple(key for key, value in summary.items() if isinstance(value, dict))
+                cached = cache[job.job_id] = (job, summary, nested)
+            copy = cached[1].copy()
+            for key in cached[2]:
+                copy[key] = copy[key].copy()
+            result.append(copy)
+        return result
+
+    def _status_summary(self, parent_id: str) -> dict[str, int]:
+        children = self._store.child_index(parent_id)
+        assert children is not None
+        return {status: len(children.by_status[status]) for status in JOB_STATUSES}
 
 
 def _drop_started_at_of_succeeded(summaries: list[dict[str, Any]]) -> None:
