@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from . import _arns, _routing, _seeding
+from . import _arns, _calls, _routing, _seeding
+from ._calls import Call, CallError
 from ._clock import Clock
 from ._errors import ServiceError
-from ._operations import OPERATIONS
+from ._operations import OPERATIONS, copier
 from ._render import Reply
 from ._store import Store
 from .exceptions import UnsupportedOperationError
@@ -29,8 +30,12 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
     from types import TracebackType
+
+
+# The error code a call the fake does not implement is logged with (it never reaches botocore).
+_UNSUPPORTED = "pytest-fakebatch:UnsupportedOperation"
 
 
 class FakeBatch:
@@ -69,6 +74,8 @@ class FakeBatch:
         self._last_default_created_at = -1
         #: Batch operations code under test called that the fake does not implement, in order.
         self.unsupported_calls: list[str] = []
+        #: Every Batch call, in order, as the service received it (see ``get_calls``).
+        self.calls: list[Call] = []
 
     def __repr__(self) -> str:
         return (
@@ -348,18 +355,58 @@ class FakeBatch:
 
     def serve(self, operation: str, region: str, body: bytes | str | None) -> Reply:
         """Answer one request as the service would, from its operation name and JSON body."""
+        params: dict[str, Any] = json.loads(body) if body else {}
         handler = OPERATIONS.get(operation)
         if handler is None:
-            self.unsupported_calls.append(operation)
-            raise UnsupportedOperationError(operation, OPERATIONS)
-        params: Mapping[str, Any] = json.loads(body) if body else {}
+            error = UnsupportedOperationError(operation, OPERATIONS)
+            with self._store.lock:
+                self.unsupported_calls.append(operation)
+                self.calls.append(
+                    Call(operation, params, None, CallError(_UNSUPPORTED, str(error)))
+                )
+            raise error
         with self._store.lock:
             request_id = self._ids.request_id()
             now = self.clock.now_ms()
             try:
-                return Reply(200, request_id, now, handler(self._store, region, params))
-            except ServiceError as error:
-                return Reply.error(error, request_id, now)
+                response = handler(self._store, region, params)
+            except ServiceError as failure:
+                reply = Reply.error(failure, request_id, now)
+                self.calls.append(
+                    Call(operation, params, None, CallError(failure.code, reply.body["message"]))
+                )
+                return reply
+            self.calls.append(Call(operation, params, response))
+            return Reply(200, request_id, now, response, copy=copier(operation))
+
+    # The call log
+
+    def get_calls(self, operation: str | None = None, **params: Any) -> list[Call]:
+        """The calls made so far, in order, filtered by operation (``"ListJobs"`` or
+        ``"list_jobs"``) and by request parameters (camelCase, as the service received them)."""
+        with self._store.lock:
+            return [call for call in self.calls if call.matches(operation, params)]
+
+    def get_call(self, operation: str | None = None, **params: Any) -> Call:
+        """The one call matching; fails listing the matches when there is not exactly one."""
+        __tracebackhide__ = True
+        with self._store.lock:
+            calls = list(self.calls)
+        return _calls.single_call(calls, operation, params)
+
+    def assert_called(self, operation: str, **params: Any) -> None:
+        """Fail, showing what was called instead, unless a matching call was made."""
+        __tracebackhide__ = True
+        with self._store.lock:
+            calls = list(self.calls)
+        _calls.assert_called(calls, operation, params)
+
+    def assert_not_called(self, operation: str | None = None, **params: Any) -> None:
+        """Fail, listing the matching calls, if any was made."""
+        __tracebackhide__ = True
+        with self._store.lock:
+            calls = list(self.calls)
+        _calls.assert_not_called(calls, operation, params)
 
     # Helpers
 

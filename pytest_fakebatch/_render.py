@@ -64,7 +64,7 @@ def job_summary(
 class Reply:
     """One response from the fake service, before it is handed to botocore."""
 
-    __slots__ = ("body", "error_code", "headers", "request_id", "status")
+    __slots__ = ("_copy", "body", "error_code", "headers", "request_id", "status")
 
     def __init__(
         self,
@@ -73,11 +73,14 @@ class Reply:
         date_ms: int,
         body: dict[str, Any],
         error_code: str | None = None,
+        copy: Callable[[dict[str, Any]], dict[str, Any]] = dict,
     ) -> None:
         self.status = status
         self.request_id = request_id
         self.body = body
+        """The response body; it may share objects with the fake's caches: never change it."""
         self.error_code = error_code
+        self._copy = copy
         # Lowercase names, as botocore reports them in ResponseMetadata.HTTPHeaders. No
         # content-length: the fast path never serialises the body, and both paths must agree.
         self.headers = {
@@ -106,7 +109,9 @@ class Reply:
             "RetryAttempts": 0,
         }
         if self.error_code is None:
-            return {**self.body, "ResponseMetadata": metadata}
+            parsed = self._copy(self.body)
+            parsed["ResponseMetadata"] = metadata
+            return parsed
         message = self.body["message"]
         return {
             "Error": {"Message": message, "Code": self.error_code},

@@ -66,7 +66,7 @@ class Store:
         self._definitions: dict[tuple[str, str], list[JobDefinition]] = {}
         self._definitions_by_arn: dict[str, JobDefinition] = {}
         #: Rendered summaries by job id, with the job they were rendered from (see listing).
-        self.summary_cache: dict[str, tuple[Job, dict[str, Any], tuple[str, ...]]] = {}
+        self.summary_cache: dict[str, tuple[Job, dict[str, Any]]] = {}
 
     # Queues
 

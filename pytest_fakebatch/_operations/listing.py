@@ -151,9 +151,9 @@ def _scan(
 class _Renderer:
     """Summaries for one listing, reusing what earlier listings rendered for the same job.
 
-    A job is immutable, so its summary is rendered once and cached against the job object; every
-    listing hands out copies (nested dicts included), so code under test may change what it gets.
-    Array parents are rendered afresh: their statusSummary follows their children.
+    A job is immutable, so its summary is rendered once and cached against the job object. The
+    fake never changes a rendered summary; the caller gets copies (see ``copy_response``). Array
+    parents are rendered afresh: their statusSummary follows their children.
     """
 
     def __init__(self, store: Store, job_arn_prefix: str) -> None:
@@ -168,15 +168,11 @@ class _Renderer:
             cached = cache.get(job.job_id)
             if cached is None or cached[0] is not job:
                 summary = job_summary(job, self._prefix, self._status_summary)
-                if job.array_size is not None:
-                    result.append(summary)
-                    continue
-                nested = tuple(key for key, value in summary.items() if isinstance(value, dict))
-                cached = cache[job.job_id] = (job, summary, nested)
-            copy = cached[1].copy()
-            for key in cached[2]:
-                copy[key] = copy[key].copy()
-            result.append(copy)
+                if job.array_size is None:
+                    cache[job.job_id] = (job, summary)
+                result.append(summary)
+            else:
+                result.append(cached[1])
         return result
 
     def _status_summary(self, parent_id: str) -> dict[str, int]:
@@ -185,12 +181,32 @@ class _Renderer:
         return {status: len(children.by_status[status]) for status in JOB_STATUSES}
 
 
+def copy_response(body: dict[str, Any]) -> dict[str, Any]:
+    """A ListJobs response the caller may change freely: every summary and nested dict copied.
+
+    Faster than a generic deep copy, which matters on the fast path: it knows the shape.
+    """
+    summaries = []
+    for summary in body["jobSummaryList"]:
+        copy = summary.copy()
+        if "container" in copy:
+            copy["container"] = copy["container"].copy()
+        if "nodeProperties" in copy:
+            copy["nodeProperties"] = copy["nodeProperties"].copy()
+        if "arrayProperties" in copy:
+            properties = copy["arrayProperties"] = copy["arrayProperties"].copy()
+            if "statusSummary" in properties:
+                properties["statusSummary"] = properties["statusSummary"].copy()
+        summaries.append(copy)
+    return {**body, "jobSummaryList": summaries}
+
+
 def _drop_started_at_of_succeeded(summaries: list[dict[str, Any]]) -> None:
     # Observed: with the JOB_NAME filter, SUCCEEDED jobs come back without startedAt, while a
     # listing by jobStatus includes it, "no matter of what api client we use" (boto/boto3#3315).
-    for summary in summaries:
-        if summary["status"] == "SUCCEEDED":
-            summary.pop("startedAt", None)
+    for position, summary in enumerate(summaries):
+        if summary["status"] == "SUCCEEDED" and "startedAt" in summary:
+            summaries[position] = {k: v for k, v in summary.items() if k != "startedAt"}
 
 
 def _region_of(job: Job) -> str:

@@ -1,0 +1,119 @@
+"""The call log: every Batch call the fake answered, and assertions over it."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+@attrs.frozen
+class CallError:
+    """The error a call got: the service's code and message (``ClientException``, ...)."""
+
+    code: str
+    message: str
+
+
+@attrs.frozen
+class Call:
+    """One Batch call, as the service saw it.
+
+    ``params`` are the request's parameters as the service decoded them from the wire (camelCase,
+    as in the API reference); ``response`` is the response body (None when the call failed) and
+    ``error`` what it failed with (None when it succeeded).
+    """
+
+    operation: str
+    params: Mapping[str, Any]
+    response: Mapping[str, Any] | None = None
+    error: CallError | None = None
+
+    def matches(self, operation: str | None, params: Mapping[str, Any]) -> bool:
+        if operation is not None and operation not in (self.operation, method_name(self.operation)):
+            return False
+        return all(
+            name in self.params and self.params[name] == value for name, value in params.items()
+        )
+
+    def describe(self) -> str:
+        outcome = "ok" if self.error is None else f"{self.error.code}: {self.error.message}"
+        return f"{self.operation}({_format_params(self.params)}) -> {outcome}"
+
+
+def method_name(operation: str) -> str:
+    """The client method of an API operation: ``ListJobs`` -> ``list_jobs``."""
+    return _CAMEL_BOUNDARY.sub("_", operation).lower()
+
+
+def _format_params(params: Mapping[str, Any]) -> str:
+    return ", ".join(f"{name}={value!r}" for name, value in params.items())
+
+
+def _wanted(operation: str | None, params: Mapping[str, Any]) -> str:
+    shown = _format_params(params)
+    if operation is None:
+        return f"a call with {shown}" if shown else "any call"
+    return f"{operation}({shown})"
+
+
+def _listing(calls: Sequence[Call], empty: str) -> str:
+    if not calls:
+        return empty
+    return "\n".join(f"  {number}. {call.describe()}" for number, call in enumerate(calls, 1))
+
+
+def single_call(calls: Sequence[Call], operation: str | None, params: Mapping[str, Any]) -> Call:
+    __tracebackhide__ = True
+    matches = [call for call in calls if call.matches(operation, params)]
+    if len(matches) == 1:
+        return matches[0]
+    raise AssertionError(
+        f"expected exactly one call matching {_wanted(operation, params)}, "
+        f"found {len(matches)}:\n{_listing(matches, '  (none)')}\n"
+        f"All Batch calls:\n{_listing(calls, '  (none)')}"
+    )
+
+
+def assert_called(calls: Sequence[Call], operation: str, params: Mapping[str, Any]) -> None:
+    __tracebackhide__ = True
+    if any(call.matches(operation, params) for call in calls):
+        return
+    same_operation = [call for call in calls if call.matches(operation, {})]
+    lines = [f"expected a call matching {_wanted(operation, params)}, but none was made."]
+    if same_operation:
+        lines.append(f"{operation} was called with:")
+        for number, call in enumerate(same_operation, 1):
+            differences = [
+                f"{name}: expected {value!r}, got "
+                + (repr(call.params[name]) if name in call.params else "(not given)")
+                for name, value in params.items()
+                if call.params.get(name, _MISSING) != value
+            ]
+            lines.append(f"  {number}. {call.describe()}")
+            lines.extend(f"       {difference}" for difference in differences)
+    else:
+        lines.append(f"{operation} was not called. All Batch calls:")
+        lines.append(_listing(calls, "  (none)"))
+    raise AssertionError("\n".join(lines))
+
+
+def assert_not_called(
+    calls: Sequence[Call], operation: str | None, params: Mapping[str, Any]
+) -> None:
+    __tracebackhide__ = True
+    matches = [call for call in calls if call.matches(operation, params)]
+    if matches:
+        raise AssertionError(
+            f"expected no call matching {_wanted(operation, params)}, found {len(matches)}:\n"
+            f"{_listing(matches, '')}"
+        )
+
+
+_MISSING = object()
