@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._calls import Call, CallError
     from ._fake import FakeBatch
     from .exceptions import FakeBatchError, UnsupportedOperationError
     from .models import Job, JobDefinition, JobQueue
 
 __all__ = [
+    "Call",
+    "CallError",
     "FakeBatch",
     "FakeBatchError",
     "Job",
@@ -21,6 +24,8 @@ __all__ = [
 # Loaded on first use: ``pytest_fakebatch.models`` and ``pytest_fakebatch.strategies`` must import
 # without botocore, and importing them runs this file first.
 _EXPORTS = {
+    "Call": "._calls",
+    "CallError": "._calls",
     "FakeBatch": "._fake",
     "FakeBatchError": ".exceptions",
     "UnsupportedOperationError": ".exceptions",
