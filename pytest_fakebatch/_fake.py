@@ -346,6 +346,12 @@ class FakeBatch:
         return job
 
     @property
+    def queues(self) -> list[JobQueue]:
+        """Every job queue, in every region, in the order they were created."""
+        with self._store.lock:
+            return self._store.queues()
+
+    @property
     def jobs(self) -> list[Job]:
         """Every job, in the order it was added."""
         with self._store.lock:

@@ -12,7 +12,8 @@ active:
 
 While a fake is active this module also sets dummy credentials in the environment, and gives Batch
 clients created meanwhile dummy keys, so that no credential provider (a profile's
-``credential_process``, SSO, a container or instance metadata endpoint) runs for them.
+``credential_process``, SSO, a container or instance metadata endpoint) runs for them, and the
+fake's region where no region is configured.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def activate(fake: FakeBatch) -> None:
         if not _stack:
             _patch_create_client()
         _stack.append(fake)
-        _saved_environments.append(_set_environment(fake.region))
+        _saved_environments.append(_set_environment())
 
 
 def deactivate(fake: FakeBatch) -> None:
@@ -95,16 +96,13 @@ def deactivate(fake: FakeBatch) -> None:
 # Environment
 
 
-def _set_environment(region: str) -> dict[str, str | None]:
+def _set_environment() -> dict[str, str | None]:
     names = (*DUMMY_CREDENTIALS, *_HIDDEN_VARIABLES, "AWS_EC2_METADATA_DISABLED")
     saved: dict[str, str | None] = {name: os.environ.get(name) for name in names}
     for name in _HIDDEN_VARIABLES:
         os.environ.pop(name, None)
     os.environ.update(DUMMY_CREDENTIALS)
     os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
-    if not os.environ.get("AWS_DEFAULT_REGION") and not os.environ.get("AWS_REGION"):
-        saved["AWS_DEFAULT_REGION"] = os.environ.get("AWS_DEFAULT_REGION")
-        os.environ["AWS_DEFAULT_REGION"] = region
     return saved
 
 
@@ -207,17 +205,23 @@ _create_client_signature = inspect.signature(_original_create_client)
 
 
 def _create_client(self: botocore.session.Session, *args: Any, **kwargs: Any) -> Any:
-    if active_fake() is not None:
-        bound = _create_client_signature.bind(self, *args, **kwargs)
-        arguments = bound.arguments
-        if arguments.get("service_name") == "batch" and arguments.get("aws_access_key_id") is None:
+    fake = active_fake()
+    if fake is None:
+        return _original_create_client(self, *args, **kwargs)
+    bound = _create_client_signature.bind(self, *args, **kwargs)
+    arguments = bound.arguments
+    if arguments.get("service_name") == "batch":
+        if arguments.get("aws_access_key_id") is None:
             # Explicit keys make botocore skip its credential chain (Session.create_client), so no
             # profile's credential_process, SSO login or metadata endpoint runs for this client.
             arguments["aws_access_key_id"] = DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"]
             arguments["aws_secret_access_key"] = DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
             arguments["aws_session_token"] = None
-        return _original_create_client(*bound.args, **bound.kwargs)
-    return _original_create_client(self, *args, **kwargs)
+        if arguments.get("region_name") is None and self.get_config_variable("region") is None:
+            # Where botocore would raise NoRegionError, the client gets the fake's region; a region
+            # from the environment or the profile is kept.
+            arguments["region_name"] = fake.region
+    return _original_create_client(*bound.args, **bound.kwargs)
 
 
 def _patch_create_client() -> None:

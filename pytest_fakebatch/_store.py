@@ -79,6 +79,9 @@ class Store:
         self._indexes[queue.arn] = JobIndex()
         return queue
 
+    def queues(self) -> list[JobQueue]:
+        return list(self._queues.values())
+
     def find_queue(self, region: str, name_or_arn: str) -> JobQueue | None:
         """The queue a request names, by name or ARN, as a client in ``region`` sees it."""
         if name_or_arn.startswith("arn:"):
