@@ -1,21 +1,43 @@
-"""pytest glue: the ``fake_batch`` marker and the ``fake_batch`` and ``batch_client`` fixtures."""
+"""pytest glue: options, the ``fake_batch`` marker, the fixtures, seeds and failure reports."""
 
 from __future__ import annotations
 
 import inspect
+import zlib
 from typing import TYPE_CHECKING, Any
 
 import botocore.session
 import pytest
 
 from ._fake import FakeBatch
+from ._report import failure_section
+from .factories import random_seed
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Generator, Iterator
 
     from botocore.client import BaseClient
 
 _FAKE_KEYWORDS = tuple(inspect.signature(FakeBatch).parameters)
+_RUN_SEED = pytest.StashKey[int]()
+_FAKE = pytest.StashKey[FakeBatch]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("fake_batch", "pytest-fakebatch")
+    group.addoption(
+        "--fake-batch-seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="Run seed for generated job ids and names (default: pytest-randomly's seed, or random).",
+    )
+    parser.addini(
+        "fake_batch_report",
+        type="bool",
+        default=True,
+        help="Add a 'fake_batch' section (Batch calls and jobs) to the report of a failed test.",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -24,6 +46,40 @@ def pytest_configure(config: pytest.Config) -> None:
         "fake_batch(region='us-east-1', account_id='123456789012', seed=None, wire=False): "
         "configure the fake_batch fixture; the closest marker wins.",
     )
+
+
+def run_seed(config: pytest.Config) -> int:
+    """The run's seed: --fake-batch-seed, else pytest-randomly's, else one drawn for this run.
+
+    xdist workers receive the controller's, so every process agrees.
+    """
+    if _RUN_SEED not in config.stash:
+        seed = config.getoption("fake_batch_seed")
+        if seed is None:
+            seed = getattr(config, "workerinput", {}).get("fake_batch_seed")
+        if seed is None:
+            randomly = getattr(config.option, "randomly_seed", None)
+            seed = randomly if isinstance(randomly, int) else random_seed()
+        config.stash[_RUN_SEED] = seed
+    return config.stash[_RUN_SEED]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:  # pytest-xdist
+    node.workerinput["fake_batch_seed"] = run_seed(node.config)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    seed = run_seed(config)
+    return f"fake_batch: run seed {seed} (reproduce with --fake-batch-seed={seed})"
+
+
+def test_seed(run: int, nodeid: str) -> int:
+    """A test's seed: the run seed mixed with its node id, so it does not depend on other tests."""
+    return (run ^ zlib.crc32(nodeid.encode())) & 0xFFFFFFFF
+
+
+test_seed.__test__ = False  # type: ignore[attr-defined]  # not a test for pytest to collect
 
 
 def fake_batch_options(marker: pytest.Mark | None) -> dict[str, Any]:
@@ -50,8 +106,22 @@ def fake_batch(request: pytest.FixtureRequest) -> Iterator[FakeBatch]:
     """An active FakeBatch: every AWS Batch call made during the test is answered by it."""
     __tracebackhide__ = True
     options = fake_batch_options(request.node.get_closest_marker("fake_batch"))
+    if options.get("seed") is None:
+        options["seed"] = test_seed(run_seed(request.config), request.node.nodeid)
     with FakeBatch(**options) as fake:
+        request.node.stash[_FAKE] = fake
         yield fake
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    fake = item.stash.get(_FAKE, None)
+    if report.failed and fake is not None and item.config.getini("fake_batch_report"):
+        report.sections.append(("fake_batch", failure_section(fake)))
+    return report
 
 
 @pytest.fixture
