@@ -84,13 +84,25 @@ def activate(fake: FakeBatch) -> None:
 
 
 def deactivate(fake: FakeBatch) -> None:
+    """Deactivate ``fake``, and any fake still active inside it (then raise, naming those)."""
     with _stack_lock:
-        if not _stack or _stack[-1] is not fake:
-            raise RuntimeError(f"{fake!r} is not the innermost active FakeBatch")
-        _stack.pop()
-        _restore_environment(_saved_environments.pop())
+        if fake not in _stack:
+            raise RuntimeError(f"{fake!r} is not active")
+        leaked = []
+        while True:
+            top = _stack.pop()
+            _restore_environment(_saved_environments.pop())
+            if top is fake:
+                break
+            leaked.append(top)
         if not _stack:
             _unpatch_create_client()
+    if leaked:
+        raise RuntimeError(
+            f"{fake!r} ended while fakes entered inside it were still active: "
+            f"{', '.join(map(repr, leaked))}; they have been deactivated too. "
+            "Use `with FakeBatch(...) as fake:` so each one ends."
+        )
 
 
 # Environment
@@ -172,8 +184,9 @@ class _Body:
 
 # Registration
 
-# Fast path last, so a botocore Stubber a test attaches to a client still answers first; wire path
-# and signer first, so the fake answers before any other before-send hook (moto's, for one).
+# Fast path last, so a test's own handler on before-call.batch answers first (a botocore Stubber
+# does anyway: botocore calls its more specific before-call.*.* handlers first). Wire path and signer
+# first, so the fake answers before any other before-send hook (moto's, for one).
 _HANDLERS = (
     ("before-call.batch", _on_before_call, botocore.handlers.REGISTER_LAST),
     ("before-send.batch", _on_before_send, botocore.handlers.REGISTER_FIRST),

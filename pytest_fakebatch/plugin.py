@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import zlib
 from typing import TYPE_CHECKING, Any
@@ -127,5 +128,11 @@ def pytest_runtest_makereport(
 @pytest.fixture
 def batch_client(fake_batch: FakeBatch) -> BaseClient:
     """A botocore Batch client in the fake's region, answered by the fake."""
-    session = botocore.session.get_session()
-    return session.create_client("batch", region_name=fake_batch.region)
+    return _session().create_client("batch", region_name=fake_batch.region)
+
+
+@functools.cache
+def _session() -> botocore.session.Session:
+    # One session for every batch_client: a new one reloads botocore's endpoint data (~0.1 s).
+    # Batch clients made while a fake is active get dummy keys, so its credentials never matter.
+    return botocore.session.get_session()
