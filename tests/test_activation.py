@@ -29,8 +29,7 @@ def test_ending_an_outer_fake_ends_inner_ones_left_active() -> None:
 
 def test_a_fake_cannot_be_entered_twice_or_exited_when_inactive() -> None:
     fake = FakeBatch()
-    with fake:
-        with pytest.raises(RuntimeError, match="is already active"):
-            fake.__enter__()
+    with fake, pytest.raises(RuntimeError, match="is already active"):
+        fake.__enter__()
     with pytest.raises(RuntimeError, match="is not active"):
         fake.__exit__(None, None, None)
