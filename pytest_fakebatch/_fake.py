@@ -11,7 +11,7 @@ from . import _arns, _calls, _routing, _seeding
 from ._calls import Call, CallError
 from ._clock import Clock
 from ._errors import ServiceError
-from ._operations import OPERATIONS, copier
+from ._operations import OPERATIONS
 from ._render import Reply
 from ._store import Store
 from .exceptions import UnsupportedOperationError
@@ -375,15 +375,15 @@ class FakeBatch:
             request_id = self._ids.request_id()
             now = self.clock.now_ms()
             try:
-                response = handler(self._store, region, params)
+                answer = handler(self._store, region, params)
             except ServiceError as failure:
                 reply = Reply.error(failure, request_id, now)
                 self.calls.append(
                     Call(operation, params, None, CallError(failure.code, reply.body["message"]))
                 )
                 return reply
-            self.calls.append(Call(operation, params, response))
-            return Reply(200, request_id, now, response, copy=copier(operation))
+            self.calls.append(Call(operation, params, answer.logged))
+            return Reply(200, request_id, now, answer.body)
 
     # The call log
 

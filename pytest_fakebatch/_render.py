@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
@@ -64,7 +65,7 @@ def job_summary(
 class Reply:
     """One response from the fake service, before it is handed to botocore."""
 
-    __slots__ = ("_copy", "body", "error_code", "headers", "request_id", "status")
+    __slots__ = ("body", "error_code", "headers", "request_id", "status")
 
     def __init__(
         self,
@@ -73,18 +74,16 @@ class Reply:
         date_ms: int,
         body: dict[str, Any],
         error_code: str | None = None,
-        copy: Callable[[dict[str, Any]], dict[str, Any]] = dict,
     ) -> None:
         self.status = status
         self.request_id = request_id
         self.body = body
-        """The response body; it may share objects with the fake's caches: never change it."""
+        """The response body, the caller's to keep (see _operations.Answer)."""
         self.error_code = error_code
-        self._copy = copy
         # Lowercase names, as botocore reports them in ResponseMetadata.HTTPHeaders. No
         # content-length: the fast path never serialises the body, and both paths must agree.
         self.headers = {
-            "date": formatdate(date_ms / 1000, usegmt=True),
+            "date": _http_date(date_ms // 1000),
             "content-type": "application/json",
             "x-amzn-requestid": request_id,
         }
@@ -109,12 +108,16 @@ class Reply:
             "RetryAttempts": 0,
         }
         if self.error_code is None:
-            parsed = self._copy(self.body)
-            parsed["ResponseMetadata"] = metadata
-            return parsed
+            return {**self.body, "ResponseMetadata": metadata}
         message = self.body["message"]
         return {
             "Error": {"Message": message, "Code": self.error_code},
             "ResponseMetadata": metadata,
             "message": message,
         }
+
+
+@functools.lru_cache(maxsize=4)
+def _http_date(epoch_seconds: int) -> str:
+    # Replies within the same second share the formatted Date header.
+    return formatdate(epoch_seconds, usegmt=True)

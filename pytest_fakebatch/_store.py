@@ -65,8 +65,9 @@ class Store:
         self._child_indexes: dict[str, JobIndex] = {}
         self._definitions: dict[tuple[str, str], list[JobDefinition]] = {}
         self._definitions_by_arn: dict[str, JobDefinition] = {}
-        #: Rendered summaries by job id, with the job they were rendered from (see listing).
-        self.summary_cache: dict[str, tuple[Job, dict[str, Any]]] = {}
+        #: Rendered summaries by job id, and their nested dicts' keys (see listing). Whatever
+        #: replaces or removes a job must drop its entry.
+        self.summary_cache: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}
 
     # Queues
 
@@ -125,6 +126,7 @@ class Store:
     def add_job(self, job: Job) -> None:
         """Store a job; an array parent or multi-node job must come before its children."""
         self.jobs[job.job_id] = job
+        self.summary_cache.pop(job.job_id, None)
         parent_id = job.parent_id
         if parent_id is None:
             index = self._indexes[job.job_queue]

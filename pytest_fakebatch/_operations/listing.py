@@ -7,13 +7,12 @@ error envelope and says what was wrong (docs/fidelity.md lists them all).
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import TYPE_CHECKING, Any
-
-import attrs
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import _pagination
 from .._errors import client_exception
 from .._render import job_summary
+from ._answer import Answer
 from ._filters import parse_filters
 
 if TYPE_CHECKING:
@@ -28,6 +27,8 @@ from ..models import JOB_STATUSES
 PAGE_CAP = 1000
 #: "When --filters is used, Batch returns up to 100 values" (API_ListJobs).
 FILTERED_PAGE_CAP = 100
+#: Rendered summaries kept at most; past it the cache starts over (bounds memory on huge walks).
+SUMMARY_CACHE_LIMIT = 100_000
 _SELECTORS = ("jobQueue", "arrayJobId", "multiNodeJobId")
 SELECTOR_DETAIL = "You must specify only one of jobQueue, arrayJobId or multiNodeJobId."  # chosen
 TOKEN_DETAIL = (  # chosen
@@ -35,7 +36,7 @@ TOKEN_DETAIL = (  # chosen
 )
 
 
-def list_jobs(store: Store, region: str, params: Mapping[str, Any]) -> dict[str, Any]:
+def list_jobs(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
     selectors = [name for name in _SELECTORS if name in params]
     if len(selectors) != 1:
         raise client_exception(SELECTOR_DETAIL)
@@ -49,14 +50,12 @@ def list_jobs(store: Store, region: str, params: Mapping[str, Any]) -> dict[str,
         status = (
             status or "RUNNING"
         )  # "If you don't specify a status, only RUNNING jobs are returned."
-        keys = scope.index.by_status[status]
+        keys = scope.job_index.by_status[status]
     else:
         status = None  # other filters: "jobStatus is ignored and jobs with any status are returned"
-        keys = scope.index.all
+        keys = scope.job_index.all
     limit = _page_size(params.get("maxResults"), PAGE_CAP if filter_ is None else FILTERED_PAGE_CAP)
-    query = _pagination.fingerprint(
-        "ListJobs", region, selectors[0], scope.identity, status, filter_
-    )
+    query = ("ListJobs", region, selectors[0], scope.identity, status, filter_)
 
     low, high = (0, len(keys)) if filter_ is None else filter_.key_range(keys)
     token = params.get("nextToken")
@@ -73,26 +72,33 @@ def list_jobs(store: Store, region: str, params: Mapping[str, Any]) -> dict[str,
         page.reverse()
         more = begin > low
     else:
-        page, more = _scan(keys, low, high, limit, matches, scope.job_for)
+        jobs = store.jobs
+        job_id = scope.job_id
+        page, more = _scan(keys, low, high, limit, lambda part: matches(jobs[job_id(part)]))
 
-    job_for = scope.job_for
-    summaries = _Renderer(store, scope.job_arn_prefix).summaries([job_for(key[1]) for key in page])
+    job_id = scope.job_id
+    summaries, shared = _Renderer(store, scope.job_arn_prefix).summaries(
+        [job_id(key[1]) for key in page]
+    )
     if filter_ is not None and filter_.name == "JOB_NAME":
         _drop_started_at_of_succeeded(summaries)
-    result: dict[str, Any] = {"jobSummaryList": summaries}
+        _drop_started_at_of_succeeded(shared)
+    body: dict[str, Any] = {"jobSummaryList": summaries}
+    record: dict[str, Any] = {"jobSummaryList": shared}
     if more:
-        result["nextToken"] = _pagination.encode(_pagination.fingerprint(*query), page[-1])
-    return result
+        body["nextToken"] = record["nextToken"] = _pagination.encode(
+            _pagination.fingerprint(*query), page[-1]
+        )
+    return Answer(body, record)
 
 
-@attrs.frozen
-class _Scope:
+class _Scope(NamedTuple):
     """The jobs one selector lists: a queue's (parents only) or one parent's children."""
 
-    index: JobIndex
+    job_index: JobIndex
     identity: str
-    job_for: Callable[[Any], Job]
-    """From the second part of a sort key to the job."""
+    job_id: Callable[[Any], str]
+    """From the second part of a sort key to the job's id."""
     children: bool
     job_arn_prefix: str
 
@@ -103,21 +109,15 @@ def _scope(store: Store, region: str, selector: str, value: str) -> _Scope:
         if queue is None:
             # Chosen: the only real "not found" text for a queue, SubmitJob's (base2genomics/batchit#13).
             raise client_exception(f"JobQueue {value} not found.")
-        return _Scope(
-            store.queue_index(queue),
-            queue.arn,
-            store.jobs.__getitem__,
-            False,
-            _job_arn_prefix(queue.arn),
-        )
+        return _Scope(store.queue_index(queue), queue.arn, str, False, _job_arn_prefix(queue.arn))
     job = store.jobs.get(value)
     index = None if job is None or _region_of(job) != region else store.child_index(job.job_id)
     array = selector == "arrayJobId"
     if job is None or index is None or (job.array_size is not None) != array:
         kind = "array" if array else "multi-node parallel"
         raise client_exception(f"No {kind} job found with id {value}.")  # chosen
-    job_for = _child_lookup(store, job.job_id, ":" if array else "#")
-    return _Scope(index, job.job_id, job_for, True, _job_arn_prefix(job.job_queue))
+    child_id = _child_id(job.job_id, ":" if array else "#")
+    return _Scope(index, job.job_id, child_id, True, _job_arn_prefix(job.job_queue))
 
 
 def _job_arn_prefix(queue_arn: str) -> str:
@@ -126,12 +126,7 @@ def _job_arn_prefix(queue_arn: str) -> str:
 
 
 def _scan(
-    keys: list[SortKey],
-    low: int,
-    high: int,
-    limit: int,
-    matches: Callable[[Job], bool],
-    job_for: Callable[[Any], Job],
+    keys: list[SortKey], low: int, high: int, limit: int, matches: Callable[[Any], bool]
 ) -> tuple[list[SortKey], bool]:
     """Newest-first matches below ``high``, stopping as soon as the page is full.
 
@@ -143,7 +138,7 @@ def _scan(
     while position > low and len(page) < limit:
         position -= 1
         key = keys[position]
-        if matches(job_for(key[1])):
+        if matches(key[1]):
             page.append(key)
     return page, len(page) == limit and position > low
 
@@ -151,54 +146,48 @@ def _scan(
 class _Renderer:
     """Summaries for one listing, reusing what earlier listings rendered for the same job.
 
-    A job is immutable, so its summary is rendered once and cached against the job object. The
-    fake never changes a rendered summary; the caller gets copies (see ``copy_response``). Array
-    parents are rendered afresh: their statusSummary follows their children.
+    A job is immutable, so its summary is rendered once and cached (the store drops the entry when
+    it replaces the job). The cached summaries, never changed, go to the call log; the caller gets
+    copies, nested dicts included, made in the same loop. Array parents are rendered afresh each
+    time: their statusSummary follows their children.
     """
 
     def __init__(self, store: Store, job_arn_prefix: str) -> None:
         self._store = store
-        self._cache = store.summary_cache
         self._prefix = job_arn_prefix
 
-    def summaries(self, jobs: list[Job]) -> list[dict[str, Any]]:
-        cache = self._cache
-        result = []
-        for job in jobs:
-            cached = cache.get(job.job_id)
-            if cached is None or cached[0] is not job:
-                summary = job_summary(job, self._prefix, self._status_summary)
-                if job.array_size is None:
-                    cache[job.job_id] = (job, summary)
-                result.append(summary)
-            else:
-                result.append(cached[1])
-        return result
+    def summaries(self, job_ids: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The caller's copies and the shared originals, in ``job_ids`` order."""
+        cache, jobs = self._store.summary_cache, self._store.jobs
+        copies, originals = [], []
+        for job_id in job_ids:
+            cached = cache.get(job_id)
+            if cached is None:
+                job = jobs[job_id]
+                summary = self._render(job)
+                if job.array_size is not None:
+                    copies.append(summary)
+                    originals.append(self._render(job))
+                    continue
+                nested = tuple(key for key, value in summary.items() if type(value) is dict)
+                if len(cache) >= SUMMARY_CACHE_LIMIT:
+                    cache.clear()  # a bound on memory for huge walks; entries are cheap to redo
+                cached = cache[job_id] = (summary, nested)
+            original, nested = cached
+            copy = original.copy()
+            for key in nested:
+                copy[key] = copy[key].copy()
+            copies.append(copy)
+            originals.append(original)
+        return copies, originals
+
+    def _render(self, job: Job) -> dict[str, Any]:
+        return job_summary(job, self._prefix, self._status_summary)
 
     def _status_summary(self, parent_id: str) -> dict[str, int]:
         children = self._store.child_index(parent_id)
         assert children is not None
         return {status: len(children.by_status[status]) for status in JOB_STATUSES}
-
-
-def copy_response(body: dict[str, Any]) -> dict[str, Any]:
-    """A ListJobs response the caller may change freely: every summary and nested dict copied.
-
-    Faster than a generic deep copy, which matters on the fast path: it knows the shape.
-    """
-    summaries = []
-    for summary in body["jobSummaryList"]:
-        copy = summary.copy()
-        if "container" in copy:
-            copy["container"] = copy["container"].copy()
-        if "nodeProperties" in copy:
-            copy["nodeProperties"] = copy["nodeProperties"].copy()
-        if "arrayProperties" in copy:
-            properties = copy["arrayProperties"] = copy["arrayProperties"].copy()
-            if "statusSummary" in properties:
-                properties["statusSummary"] = properties["statusSummary"].copy()
-        summaries.append(copy)
-    return {**body, "jobSummaryList": summaries}
 
 
 def _drop_started_at_of_succeeded(summaries: list[dict[str, Any]]) -> None:
@@ -213,14 +202,13 @@ def _region_of(job: Job) -> str:
     return job.job_queue.split(":", 4)[3]
 
 
-def _child_lookup(store: Store, parent_id: str, separator: str) -> Callable[[Any], Job]:
-    """Children are keyed by negated index; this maps a key back to the child job."""
-    jobs = store.jobs
+def _child_id(parent_id: str, separator: str) -> Callable[[Any], str]:
+    """Children are keyed by negated index; this maps a key back to the child's id."""
 
-    def child(negated_index: int) -> Job:
-        return jobs[f"{parent_id}{separator}{-negated_index}"]
+    def child_id(negated_index: int) -> str:
+        return f"{parent_id}{separator}{-negated_index}"
 
-    return child
+    return child_id
 
 
 def _job_status(status: Any) -> JobStatus | None:

@@ -1,0 +1,25 @@
+"""What an operation handler returns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+
+@attrs.frozen
+class Answer:
+    """A handler's response.
+
+    ``body`` becomes the caller's own (the fast path hands it over as it is); ``record`` is what
+    the call log keeps: the same content, sharing objects that nothing changes (the fake's
+    caches), so code under test changing its response cannot change the log. A handler whose body
+    shares nothing may leave ``record`` out.
+    """
+
+    body: dict[str, Any]
+    record: dict[str, Any] | None = None
+
+    @property
+    def logged(self) -> dict[str, Any]:
+        return self.body if self.record is None else self.record
