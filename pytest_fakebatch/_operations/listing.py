@@ -72,14 +72,16 @@ def list_jobs(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
         page.reverse()
         more = begin > low
     else:
-        jobs = store.jobs
-        job_id = scope.job_id
-        page, more = _scan(keys, low, high, limit, lambda part: matches(jobs[job_id(part)]))
+        jobs, job_id = store.jobs, scope.job_id or _second
+        page, more = _scan(keys, low, high, limit, lambda key: matches(jobs[job_id(key)]))
 
-    job_id = scope.job_id
-    summaries, shared = _Renderer(store, scope.job_arn_prefix).summaries(
-        [job_id(key[1]) for key in page]
+    # A queue's keys end with the job id; children's with a negated index.
+    job_ids: list[str] = (
+        [key[1] for key in page]  # type: ignore[misc]
+        if scope.job_id is None
+        else list(map(scope.job_id, page))
     )
+    summaries, shared = _Renderer(store, scope.job_arn_prefix).summaries(job_ids)
     if filter_ is not None and filter_.name == "JOB_NAME":
         _drop_started_at_of_succeeded(summaries)
         _drop_started_at_of_succeeded(shared)
@@ -97,8 +99,8 @@ class _Scope(NamedTuple):
 
     job_index: JobIndex
     identity: str
-    job_id: Callable[[Any], str]
-    """From the second part of a sort key to the job's id."""
+    job_id: Callable[[Any], str] | None
+    """From the second part of a sort key to the job's id (None: it is the id)."""
     children: bool
     job_arn_prefix: str
 
@@ -109,7 +111,7 @@ def _scope(store: Store, region: str, selector: str, value: str) -> _Scope:
         if queue is None:
             # Chosen: the only real "not found" text for a queue, SubmitJob's (base2genomics/batchit#13).
             raise client_exception(f"JobQueue {value} not found.")
-        return _Scope(store.queue_index(queue), queue.arn, str, False, _job_arn_prefix(queue.arn))
+        return _Scope(store.queue_index(queue), queue.arn, None, False, _job_arn_prefix(queue.arn))
     job = store.jobs.get(value)
     index = None if job is None or _region_of(job) != region else store.child_index(job.job_id)
     array = selector == "arrayJobId"
@@ -138,7 +140,7 @@ def _scan(
     while position > low and len(page) < limit:
         position -= 1
         key = keys[position]
-        if matches(key[1]):
+        if matches(key):
             page.append(key)
     return page, len(page) == limit and position > low
 
@@ -159,15 +161,17 @@ class _Renderer:
     def summaries(self, job_ids: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The caller's copies and the shared originals, in ``job_ids`` order."""
         cache, jobs = self._store.summary_cache, self._store.jobs
-        copies, originals = [], []
+        copies: list[dict[str, Any]] = []
+        originals: list[dict[str, Any]] = []
+        add_copy, add_original = copies.append, originals.append
         for job_id in job_ids:
             cached = cache.get(job_id)
             if cached is None:
                 job = jobs[job_id]
                 summary = self._render(job)
                 if job.array_size is not None:
-                    copies.append(summary)
-                    originals.append(self._render(job))
+                    add_copy(summary)
+                    add_original(self._render(job))
                     continue
                 nested = tuple(key for key, value in summary.items() if type(value) is dict)
                 if len(cache) >= SUMMARY_CACHE_LIMIT:
@@ -177,8 +181,8 @@ class _Renderer:
             copy = original.copy()
             for key in nested:
                 copy[key] = copy[key].copy()
-            copies.append(copy)
-            originals.append(original)
+            add_copy(copy)
+            add_original(original)
         return copies, originals
 
     def _render(self, job: Job) -> dict[str, Any]:
@@ -202,11 +206,15 @@ def _region_of(job: Job) -> str:
     return job.job_queue.split(":", 4)[3]
 
 
-def _child_id(parent_id: str, separator: str) -> Callable[[Any], str]:
-    """Children are keyed by negated index; this maps a key back to the child's id."""
+def _second(key: Any) -> str:
+    return key[1]  # type: ignore[no-any-return]
 
-    def child_id(negated_index: int) -> str:
-        return f"{parent_id}{separator}{-negated_index}"
+
+def _child_id(parent_id: str, separator: str) -> Callable[[Any], str]:
+    """Children are keyed ``(created_at, -index)``; this maps a key back to the child's id."""
+
+    def child_id(key: Any) -> str:
+        return f"{parent_id}{separator}{-key[1]}"
 
     return child_id
 
