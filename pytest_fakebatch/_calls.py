@@ -47,6 +47,17 @@ class Call:
         return f"{self.operation}({_format_params(self.params)}) -> {outcome}"
 
 
+def check_params(params: Mapping[str, Any]) -> None:
+    """A test author's snake_case parameter name would silently match nothing: refuse it."""
+    for name in params:
+        if "_" in name:
+            camel = name.split("_")[0] + "".join(part.title() for part in name.split("_")[1:])
+            raise TypeError(
+                f"parameters are matched as the service received them, in camelCase: "
+                f"use {camel}=..., not {name}=..."
+            )
+
+
 def method_name(operation: str) -> str:
     """The client method of an API operation: ``ListJobs`` -> ``list_jobs``."""
     return _CAMEL_BOUNDARY.sub("_", operation).lower()
@@ -71,6 +82,7 @@ def _listing(calls: Sequence[Call], empty: str) -> str:
 
 def single_call(calls: Sequence[Call], operation: str | None, params: Mapping[str, Any]) -> Call:
     __tracebackhide__ = True
+    check_params(params)
     matches = [call for call in calls if call.matches(operation, params)]
     if len(matches) == 1:
         return matches[0]
@@ -83,6 +95,7 @@ def single_call(calls: Sequence[Call], operation: str | None, params: Mapping[st
 
 def assert_called(calls: Sequence[Call], operation: str, params: Mapping[str, Any]) -> None:
     __tracebackhide__ = True
+    check_params(params)
     if any(call.matches(operation, params) for call in calls):
         return
     same_operation = [call for call in calls if call.matches(operation, {})]
@@ -108,6 +121,7 @@ def assert_not_called(
     calls: Sequence[Call], operation: str | None, params: Mapping[str, Any]
 ) -> None:
     __tracebackhide__ = True
+    check_params(params)
     matches = [call for call in calls if call.matches(operation, params)]
     if matches:
         raise AssertionError(

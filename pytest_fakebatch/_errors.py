@@ -6,11 +6,14 @@ from __future__ import annotations
 class ServiceError(Exception):
     """An error response: rendered as an AWS error envelope, raised by botocore as a ClientError."""
 
-    def __init__(self, code: str, detail: str, status: int) -> None:
+    def __init__(self, code: str, detail: str, status: int, *, envelope: bool = True) -> None:
         super().__init__(detail)
         self.code = code
         self.detail = detail
         self.status = status
+        #: Whether the message is "Error executing request, Exception : <detail>, RequestId: <id>"
+        #: (every real ClientException) or the detail alone (throttling).
+        self.envelope = envelope
 
 
 def client_exception(detail: str) -> ServiceError:

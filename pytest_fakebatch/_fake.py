@@ -11,6 +11,7 @@ from . import _arns, _calls, _routing, _seeding
 from ._calls import Call, CallError
 from ._clock import Clock
 from ._errors import ServiceError
+from ._faults import THROTTLED, Faults, RateLimit
 from ._operations import OPERATIONS
 from ._render import Reply
 from ._store import Store
@@ -53,6 +54,7 @@ class FakeBatch:
         account_id: str = "123456789012",
         seed: int | None = None,
         wire: bool = False,
+        rate_limit: float | None = None,
     ) -> None:
         if not isinstance(region, str) or not _seeding.REGION.match(region):
             raise ValueError(
@@ -69,6 +71,10 @@ class FakeBatch:
         self.seed: Final[int] = random_seed() if seed is None else seed
         self.wire: Final = wire
         self.clock: Final = Clock()
+        #: Calls a second of fake time before requests are throttled (None: no limit).
+        self.rate_limit: Final = rate_limit
+        self._rate_limit = None if rate_limit is None else RateLimit(rate_limit)
+        self._faults = Faults()
         self._ids = IdFactory(self.seed)
         self._store = Store(account_id)
         self._last_default_created_at = -1
@@ -80,7 +86,9 @@ class FakeBatch:
     def __repr__(self) -> str:
         return (
             f"FakeBatch(region={self.region!r}, account_id={self.account_id!r}, "
-            f"seed={self.seed!r}, wire={self.wire!r})"
+            f"seed={self.seed!r}, wire={self.wire!r}"
+            + ("" if self.rate_limit is None else f", rate_limit={self.rate_limit!r}")
+            + ")"
         )
 
     # Activation
@@ -374,22 +382,61 @@ class FakeBatch:
         with self._store.lock:
             request_id = self._ids.request_id()
             now = self.clock.now_ms()
+            injected = self._faults.take(operation)
+            if (
+                injected is None
+                and self._rate_limit is not None
+                and not self._rate_limit.allow(now)
+            ):
+                injected = THROTTLED
+            if injected is not None:
+                return self._failed(operation, params, Reply.error(injected, request_id, now))
             try:
                 answer = handler(self._store, region, params)
-            except ServiceError as failure:
-                reply = Reply.error(failure, request_id, now)
-                self.calls.append(
-                    Call(operation, params, None, CallError(failure.code, reply.body["message"]))
-                )
-                return reply
+            except ServiceError as rejected:
+                return self._failed(operation, params, Reply.error(rejected, request_id, now))
             self.calls.append(Call(operation, params, answer.logged))
             return Reply(200, request_id, now, answer.body)
+
+    def _failed(self, operation: str, params: dict[str, Any], reply: Reply) -> Reply:
+        assert reply.error_code is not None
+        self.calls.append(
+            Call(operation, params, None, CallError(reply.error_code, reply.body["message"]))
+        )
+        return reply
+
+    def answers_on_the_wire(self, operation: str) -> bool:
+        """Whether a request for ``operation`` must take the wire path: with ``wire=True``, and
+        whenever it may be throttled or meet an injected fault, so botocore's retries run."""
+        return self.wire or self._rate_limit is not None or self._faults.pending(operation)
+
+    # Faults
+
+    def inject_fault(
+        self,
+        operation: str | None = None,
+        *,
+        error: str = "TooManyRequestsException",
+        times: int = 1,
+        after: int = 0,
+        message: str | None = None,
+    ) -> None:
+        """Make the next ``times`` requests for ``operation`` (``"ListJobs"`` or ``"list_jobs"``;
+        None: any) fail with ``error``, after ``after`` of them succeed.
+
+        ``error`` is ``TooManyRequestsException`` (HTTP 429, "Too Many Requests"),
+        ``ServerException`` (HTTP 500) or ``ClientException`` (HTTP 400, with ``message``). Each
+        request counts, retries included: botocore retries 429 and 500 as it would against AWS.
+        """
+        with self._store.lock:
+            self._faults.add(operation, error, message, times, after)
 
     # The call log
 
     def get_calls(self, operation: str | None = None, **params: Any) -> list[Call]:
         """The calls made so far, in order, filtered by operation (``"ListJobs"`` or
         ``"list_jobs"``) and by request parameters (camelCase, as the service received them)."""
+        _calls.check_params(params)
         with self._store.lock:
             return [call for call in self.calls if call.matches(operation, params)]
 

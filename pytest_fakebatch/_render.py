@@ -93,7 +93,9 @@ class Reply:
     @classmethod
     def error(cls, error: ServiceError, request_id: str, date_ms: int) -> Reply:
         # The envelope every real Batch ClientException log shows: the request id inside the message.
-        message = f"Error executing request, Exception : {error.detail}, RequestId: {request_id}"
+        message = error.detail
+        if error.envelope:
+            message = f"Error executing request, Exception : {message}, RequestId: {request_id}"
         return cls(error.status, request_id, date_ms, {"message": message}, error.code)
 
     def wire_body(self) -> bytes:
@@ -110,11 +112,17 @@ class Reply:
         if self.error_code is None:
             return {**self.body, "ResponseMetadata": metadata}
         message = self.body["message"]
-        return {
+        parsed = {
             "Error": {"Message": message, "Code": self.error_code},
             "ResponseMetadata": metadata,
-            "message": message,
         }
+        if self.error_code in _MODELED_ERRORS:
+            parsed["message"] = message  # botocore adds a modeled error's members
+        return parsed
+
+
+# Batch's modeled errors (service model); botocore parses their members into the response too.
+_MODELED_ERRORS = frozenset({"ClientException", "ServerException"})
 
 
 @functools.lru_cache(maxsize=4)

@@ -47,7 +47,8 @@ DUMMY_CREDENTIALS = {
     "AWS_SECRET_ACCESS_KEY": "pytest-fakebatch-dummy-secret-access-key",
 }
 # Variables that would make botocore reach for other credentials: a session token to pair with the
-# dummy key, container and web-identity providers (network), and profile selection.
+# dummy key, and container and web-identity providers (network). AWS_PROFILE stays: Batch clients
+# get explicit dummy keys anyway, and the profile may choose the region.
 _HIDDEN_VARIABLES = (
     "AWS_SESSION_TOKEN",
     "AWS_SECURITY_TOKEN",
@@ -58,8 +59,6 @@ _HIDDEN_VARIABLES = (
     "AWS_WEB_IDENTITY_TOKEN_FILE",
     "AWS_ROLE_ARN",
     "AWS_ROLE_SESSION_NAME",
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
 )
 
 _stack: list[FakeBatch] = []
@@ -137,7 +136,7 @@ def _on_before_call(
         return None
     # botocore puts the client's region in the request context (BaseClient._make_api_call).
     region = context.get("client_region") or fake.region
-    if fake.wire:
+    if fake.answers_on_the_wire(model.name):
         params["headers"][REGION_HEADER] = region
         return None
     reply = fake.serve(model.name, region, params.get("body"))

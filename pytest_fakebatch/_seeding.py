@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from .models import FINISHED_STATUSES, JOB_STATUSES, STARTED_STATUSES, JobStatus
+from .models import CONTAINER_EXITED, FINISHED_STATUSES, JOB_STATUSES, STARTED_STATUSES, JobStatus
 
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 ACCOUNT_ID = re.compile(r"^\d{12}$")
@@ -27,8 +27,6 @@ CHILDREN_OF_PARENT: Final[dict[str, JobStatus]] = {
     "SUCCEEDED": "SUCCEEDED",
     "FAILED": "FAILED",
 }
-#: The reason AWS gives a job whose container exited (observed in real summaries).
-CONTAINER_EXITED: Final = "Essential container in task exited"
 
 
 def check_for_status(

@@ -35,6 +35,8 @@ ARRAY_PARENT_STATUSES: Final[tuple[JobStatus, ...]] = (
     "SUCCEEDED",
     "FAILED",
 )
+#: The reason AWS gives a job whose container exited (observed in real summaries).
+CONTAINER_EXITED: Final = "Essential container in task exited"
 #: Array sizes AWS Batch accepts.
 MIN_ARRAY_SIZE: Final = 2
 MAX_ARRAY_SIZE: Final = 10_000

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from .models import (
     ARRAY_PARENT_STATUSES,
+    CONTAINER_EXITED,
     FINISHED_STATUSES,
     JOB_STATUSES,
     STARTED_STATUSES,
@@ -314,7 +315,9 @@ def job_objects() -> st.SearchStrategy[Job]:
             created_at=created,
             started_at=started,
             stopped_at=stopped,
-            status_reason=kwargs.get("status_reason") if status in FINISHED_STATUSES else None,
+            status_reason=kwargs.get("status_reason", CONTAINER_EXITED)
+            if status in FINISHED_STATUSES
+            else None,
             exit_code=exit_code if status in FINISHED_STATUSES else None,
             share_identifier=kwargs["share_identifier"],
         )

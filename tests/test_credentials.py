@@ -210,6 +210,7 @@ def configure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Non
             lambda: boto3.Session(profile_name="p").client("batch"),
             id="named-profile",
         ),
+        pytest.param("AWS_PROFILE", lambda: boto3.Session().client("batch"), id="AWS_PROFILE"),
     ],
 )
 def test_a_configured_region_is_kept(
@@ -221,6 +222,9 @@ def test_a_configured_region_is_kept(
     # Set before the fake starts, as a developer's machine or CI runner would have it.
     if where == "AWS_DEFAULT_REGION":
         monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-south-1")
+    elif where == "AWS_PROFILE":
+        configure(tmp_path, monkeypatch, "[profile p]\nregion = ap-south-1\n")
+        monkeypatch.setenv("AWS_PROFILE", "p")
     else:
         configure(tmp_path, monkeypatch, f"{where}\nregion = ap-south-1\n")
 

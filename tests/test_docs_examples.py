@@ -1,0 +1,562 @@
+"""The examples of docs/seeding.md, docs/property-testing.md and docs/asserting-calls.md, run.
+
+Each example is copied here as it appears on its page; every test first checks that the page still
+shows it word for word, then runs it, so a change that breaks an example breaks a test, and so does
+editing an example on the page without editing it here. Examples that need the plugin (marker,
+options, header, failure report) run through ``pytester``; the others run in this process.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from hypothesis import given, settings
+
+from pytest_fakebatch import FakeBatch
+from pytest_fakebatch import strategies as fbst
+from pytest_fakebatch.plugin import test_seed
+
+if TYPE_CHECKING:
+    from botocore.client import BaseClient
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def shown(page: str, example: str) -> str:
+    """``example`` (dedented, stripped), after checking that docs/``page`` shows it as it is."""
+    text = textwrap.dedent(example).strip("\n")
+    assert text in (DOCS / page).read_text(), f"docs/{page} no longer shows:\n{text}"
+    return text
+
+
+def run_code(page: str, example: str, **names: Any) -> dict[str, Any]:
+    """Run an example shown on ``page`` in a fresh namespace holding ``names``; return it."""
+    namespace: dict[str, Any] = {"__name__": "docs_example", **names}
+    exec(compile(shown(page, example), f"docs/{page}", "exec"), namespace)
+    return namespace
+
+
+def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return pytester.runpytest_inprocess("-p", "no:randomly", *args)
+
+
+def assert_lines_in_order(output: str, expected: str) -> None:
+    """Every line of ``expected`` is a whole line of ``output``, in the same order."""
+    lines = output.splitlines()
+    position = 0
+    for line in expected.splitlines():
+        try:
+            position = lines.index(line, position) + 1
+        except ValueError:
+            pytest.fail(f"line not found (in order): {line!r}\n\noutput:\n{output}")
+
+
+# docs/seeding.md
+
+SEEDING = "seeding.md"
+
+HEADER_LINE = "fake_batch: run seed 1234 (reproduce with --fake-batch-seed=1234)"
+
+MARKER_EXAMPLE = """
+import pytest
+
+@pytest.mark.fake_batch(seed=42)
+def test_with_a_fixed_seed(fake_batch):
+    assert fake_batch.seed == 42
+"""
+
+OUTSIDE_PYTEST_EXAMPLE = """
+from pytest_fakebatch import FakeBatch
+
+first = FakeBatch(seed=7).add_job("q")
+again = FakeBatch(seed=7).add_job("q")
+
+assert (first.job_id, first.job_name) == (again.job_id, again.job_name)
+"""
+
+FIXED_TIMES_EXAMPLE = """
+def test_with_fixed_times(fake_batch):
+    fake_batch.clock.set(1_700_000_000_000)    # epoch milliseconds
+    job = fake_batch.add_job("q")
+    assert job.created_at == 1_700_000_000_000
+"""
+
+NIGHTLY_EXAMPLE = """
+import boto3
+
+
+def failed_jobs(queue):  # the code under test
+    client = boto3.client("batch", region_name="us-east-1")
+    return client.list_jobs(jobQueue=queue)["jobSummaryList"]  # forgot jobStatus="FAILED"
+
+
+def test_failed_jobs(fake_batch):
+    fake_batch.add_job("nightly", job_name="train")
+    fake_batch.add_jobs(2, "nightly", status="FAILED")
+
+    found = len(failed_jobs("nightly"))
+
+    assert found == 2
+"""
+
+NIGHTLY_OUTPUT = """
+============================= test session starts ==============================
+fake_batch: run seed 1234 (reproduce with --fake-batch-seed=1234)
+collected 1 item
+
+test_nightly.py F                                                        [100%]
+
+=================================== FAILURES ===================================
+_______________________________ test_failed_jobs _______________________________
+test_nightly.py:15: in test_failed_jobs
+    assert found == 2
+E   assert 1 == 2
+---------------------------------- fake_batch ----------------------------------
+seed: 3776743885
+Batch calls (1):
+  1. ListJobs(jobQueue='nightly') -> ok
+jobs (3):
+  job id                                name          queue    status
+  a49e5fe6-4589-45ae-86f7-35b759c630ec  train         nightly  RUNNING
+  aecd9f2b-d12b-4de6-9176-87430390b5aa  job-25093e1f  nightly  FAILED
+  e5db1f36-3b89-443e-b657-16c7b65e8dfc  job-2c4fd9ac  nightly  FAILED
+=========================== short test summary info ============================
+FAILED test_nightly.py::test_failed_jobs - assert 1 == 2
+"""
+
+
+def test_the_header_line_as_shown(pytester: pytest.Pytester) -> None:
+    shown(SEEDING, HEADER_LINE)
+    pytester.makepyfile("def test_nothing():\n    pass\n")
+
+    result = run(pytester, "--fake-batch-seed=1234")
+
+    assert HEADER_LINE in result.stdout.lines
+
+
+def test_the_per_test_seed_formula() -> None:
+    shown(SEEDING, "(run_seed ^ zlib.crc32(nodeid.encode())) & 0xFFFFFFFF")
+    shown(SEEDING, "Run again with `--fake-batch-seed=1234`, the test gets seed 3776743885")
+
+    assert test_seed(1234, "test_nightly.py::test_failed_jobs") == 3776743885
+
+
+def test_marker_and_fixed_times_examples_pass(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_marker=shown(SEEDING, MARKER_EXAMPLE), test_times=shown(SEEDING, FIXED_TIMES_EXAMPLE)
+    )
+
+    run(pytester).assert_outcomes(passed=2)
+
+
+def test_the_seed_outside_pytest() -> None:
+    run_code(SEEDING, OUTSIDE_PYTEST_EXAMPLE)
+
+
+def test_the_failure_report_as_shown(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_nightly=shown(SEEDING, NIGHTLY_EXAMPLE))
+    expected = shown(SEEDING, NIGHTLY_OUTPUT)
+    shown(SEEDING, "`pytest --fake-batch-seed=1234 --tb=short` prints")
+
+    short = run(pytester, "--fake-batch-seed=1234", "--tb=short")
+    long = run(pytester, "--fake-batch-seed=1234")
+
+    short.assert_outcomes(failed=1)
+    assert_lines_in_order(short.stdout.str(), expected)
+    shown(
+        SEEDING, "(`fake_batch = FakeBatch(region='us-east-1', ..., seed=3776743885, wire=False)`)"
+    )
+    assert (
+        "fake_batch = FakeBatch(region='us-east-1', account_id='123456789012', "
+        "seed=3776743885, wire=False)"
+    ) in long.stdout.lines
+
+
+@pytest.mark.parametrize(
+    ("page_text", "make_config"),
+    [
+        pytest.param(
+            "```ini\n[pytest]\nfake_batch_report = false\n```",
+            lambda p: p.makeini("[pytest]\nfake_batch_report = false\n"),
+            id="pytest.ini",
+        ),
+        pytest.param(
+            "```toml\n[tool.pytest.ini_options]\nfake_batch_report = false\n```",
+            lambda p: p.makepyprojecttoml("[tool.pytest.ini_options]\nfake_batch_report = false\n"),
+            id="pyproject.toml",
+        ),
+        pytest.param("`pytest -o fake_batch_report=false`", None, id="-o"),
+    ],
+)
+def test_the_report_turned_off_as_shown(
+    pytester: pytest.Pytester, page_text: str, make_config: Any
+) -> None:
+    shown(SEEDING, page_text)
+    pytester.makepyfile(test_nightly=shown(SEEDING, NIGHTLY_EXAMPLE))
+    if make_config is None:
+        args = ["-o", "fake_batch_report=false"]
+    else:
+        make_config(pytester)
+        args = []
+
+    result = run(pytester, *args)
+
+    result.assert_outcomes(failed=1)
+    result.stdout.no_fnmatch_line("*- fake_batch -*")
+
+
+# docs/property-testing.md
+
+PROPERTIES = "property-testing.md"
+
+FAKE_IN_THE_BODY_EXAMPLE = """
+import boto3
+from hypothesis import given, settings
+
+from pytest_fakebatch import FakeBatch
+from pytest_fakebatch import strategies as fbst
+
+
+def job_names_in(queue, status):  # the code under test
+    client = boto3.client("batch", region_name="us-east-1")
+    pages = client.get_paginator("list_jobs").paginate(jobQueue=queue, jobStatus=status)
+    return [summary["jobName"] for page in pages for summary in page["jobSummaryList"]]
+
+
+@settings(deadline=None)
+@given(kwargs=fbst.jobs(job_queue="nightly"))
+def test_a_job_is_listed_under_its_status(kwargs):
+    with FakeBatch(seed=0) as fake:
+        job = fake.add_job(**kwargs)
+
+        assert job_names_in("nightly", job.status) == [job.job_name]
+"""
+
+STORES_EXAMPLE = """
+import boto3
+from hypothesis import given, settings
+
+from pytest_fakebatch import strategies as fbst
+
+
+def running_count(queue):  # the code under test
+    client = boto3.client("batch", region_name="us-east-1")
+    pages = client.get_paginator("list_jobs").paginate(
+        jobQueue=queue, PaginationConfig={"PageSize": 5}
+    )
+    return sum(len(page["jobSummaryList"]) for page in pages)
+
+
+@settings(deadline=None, max_examples=25)
+@given(store=fbst.stores())
+def test_running_count(store):
+    with store:
+        for queue in store.queues:
+            expected = [
+                job
+                for job in store.jobs
+                if job.job_queue == queue.arn and job.parent_id is None and job.status == "RUNNING"
+            ]
+
+            assert running_count(queue.name) == len(expected)
+"""
+
+REQUESTS_EXAMPLE = """
+import boto3
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pytest_fakebatch import strategies as fbst
+
+
+def list_all(client, **request):  # the code under test: follows nextToken by hand
+    summaries = []
+    while True:
+        response = client.list_jobs(**request)
+        summaries += response["jobSummaryList"]
+        if not response.get("nextToken"):
+            return summaries
+        request["nextToken"] = response["nextToken"]
+
+
+@settings(deadline=None, max_examples=25)
+@given(data=st.data(), store=fbst.stores(max_jobs=15))
+def test_list_all_agrees_with_the_paginator(data, store):
+    request = data.draw(fbst.list_jobs_requests(fake=store))
+    with store:
+        client = boto3.client("batch", region_name=store.region)
+        pages = client.get_paginator("list_jobs").paginate(**request)
+        expected = [summary["jobId"] for page in pages for summary in page["jobSummaryList"]]
+
+        assert [summary["jobId"] for summary in list_all(client, **request)] == expected
+
+
+@settings(deadline=None, max_examples=25)
+@given(data=st.data(), store=fbst.stores(max_jobs=5))
+def test_list_all_raises_what_the_service_raises(data, store):
+    request = data.draw(fbst.list_jobs_requests(valid=False, fake=store))
+    with store:
+        client = boto3.client("batch", region_name=store.region)
+
+        with pytest.raises(client.exceptions.ClientException):
+            list_all(client, **request)
+"""
+
+FROM_TYPE_EXAMPLE = """
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_fakebatch import Job
+
+
+@given(job=st.from_type(Job))
+def test_finished_jobs_have_an_exit_code(job):
+    assert (job.exit_code is not None) == (job.status in ("SUCCEEDED", "FAILED"))
+"""
+
+
+def test_the_fake_built_in_the_body() -> None:
+    run_code(PROPERTIES, FAKE_IN_THE_BODY_EXAMPLE)["test_a_job_is_listed_under_its_status"]()
+
+
+def test_fixed_keywords() -> None:
+    strategy = eval(shown(PROPERTIES, 'fbst.jobs(status="FAILED", job_queue="nightly")'))
+
+    @settings(max_examples=20)
+    @given(kwargs=strategy)
+    def check(kwargs: dict[str, Any]) -> None:
+        assert (kwargs["status"], kwargs["job_queue"]) == ("FAILED", "nightly")
+        assert FakeBatch(seed=0).add_job(**kwargs).status == "FAILED"
+
+    check()
+
+
+def test_the_stores_example() -> None:
+    run_code(PROPERTIES, STORES_EXAMPLE)["test_running_count"]()
+
+
+def test_the_requests_examples() -> None:
+    namespace = run_code(PROPERTIES, REQUESTS_EXAMPLE)
+
+    namespace["test_list_all_agrees_with_the_paginator"]()
+    namespace["test_list_all_raises_what_the_service_raises"]()
+
+
+def test_the_from_type_example() -> None:
+    run_code(PROPERTIES, FROM_TYPE_EXAMPLE)["test_finished_jobs_have_an_exit_code"]()
+
+
+def test_a_bad_strategy_argument_as_shown() -> None:
+    shown(
+        PROPERTIES,
+        "`fbst.array_jobs(max_size=1)` raises `max_size must be from 2 to 10,000, not 1`",
+    )
+
+    with pytest.raises(ValueError, match=re.escape("max_size must be from 2 to 10,000, not 1")):
+        fbst.array_jobs(max_size=1)
+
+
+def test_the_fixture_in_a_given_test_fails_the_health_check(pytester: pytest.Pytester) -> None:
+    shown(PROPERTIES, "`FailedHealthCheck` (\"uses a function-scoped fixture 'fake_batch'\")")
+    pytester.makepyfile(
+        """
+        from hypothesis import given
+        from pytest_fakebatch import strategies as fbst
+
+        @given(kwargs=fbst.jobs())
+        def test_with_the_fixture(fake_batch, kwargs):
+            fake_batch.add_job(**kwargs)
+        """
+    )
+
+    result = run(pytester)
+
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*FailedHealthCheck*uses a function-scoped fixture 'fake_batch'*"])
+
+
+# docs/asserting-calls.md
+
+CALLS = "asserting-calls.md"
+
+LOG_EXAMPLE = """
+def test_the_log_holds_the_request(fake_batch, batch_client):
+    fake_batch.add_jobs(3, "q")
+    pages = batch_client.get_paginator("list_jobs").paginate(
+        jobQueue="q", PaginationConfig={"PageSize": 2}
+    )
+    list(pages)
+
+    first, second = fake_batch.calls
+    token = first.response["nextToken"]
+    assert first.params == {"jobQueue": "q", "maxResults": 2}
+    assert second.params == {"jobQueue": "q", "maxResults": 2, "nextToken": token}
+    assert second.response["jobSummaryList"][0]["jobId"] == fake_batch.jobs[0].job_id
+"""
+
+GET_CALLS_EXAMPLE = """
+fake_batch.get_calls()                                 # every call
+fake_batch.get_calls("ListJobs")                       # every ListJobs call
+fake_batch.get_calls("list_jobs", jobStatus="FAILED")  # only those that asked for FAILED jobs
+fake_batch.get_calls(jobQueue="nightly")               # any operation with that jobQueue
+"""
+
+GET_CALL_NONE = """
+expected exactly one call matching ListJobs(jobQueue='b'), found 0:
+  (none)
+All Batch calls:
+  1. ListJobs(jobQueue='a') -> ok
+"""
+
+GET_CALL_SEVERAL = """
+expected exactly one call matching a call with jobQueue='a', found 2:
+  1. ListJobs(jobQueue='a') -> ok
+  2. ListJobs(jobQueue='a', jobStatus='FAILED') -> ok
+All Batch calls:
+  1. ListJobs(jobQueue='a') -> ok
+  2. ListJobs(jobQueue='a', jobStatus='FAILED') -> ok
+"""
+
+ASSERT_CALLED_EXAMPLE = """
+def test_asks_for_runnable_jobs(fake_batch, batch_client):
+    fake_batch.add_queue("a")
+    batch_client.list_jobs(jobQueue="a", jobStatus="FAILED")
+    batch_client.list_jobs(jobQueue="a")
+
+    fake_batch.assert_called("ListJobs", jobQueue="a", jobStatus="RUNNABLE")
+"""
+
+ASSERT_CALLED_MESSAGE = """
+expected a call matching ListJobs(jobQueue='a', jobStatus='RUNNABLE'), but none was made.
+ListJobs was called with:
+  1. ListJobs(jobQueue='a', jobStatus='FAILED') -> ok
+       jobStatus: expected 'RUNNABLE', got 'FAILED'
+  2. ListJobs(jobQueue='a') -> ok
+       jobStatus: expected 'RUNNABLE', got (not given)
+"""
+
+NOT_CALLED_AT_ALL = """
+expected a call matching SubmitJob(jobName='x'), but none was made.
+SubmitJob was not called. All Batch calls:
+  1. ListJobs(jobQueue='a') -> ClientException: Error executing request, Exception : JobQueue a not found., RequestId: <request id>
+"""
+
+NO_CALLS = """
+expected a call matching ListJobs(), but none was made.
+ListJobs was not called. All Batch calls:
+  (none)
+"""
+
+ASSERT_NOT_CALLED_MESSAGE = """
+expected no call matching ListJobs(), found 1:
+  1. ListJobs(jobQueue='a') -> ok
+"""
+
+UNSUPPORTED_EXAMPLE = """
+import pytest
+from pytest_fakebatch import UnsupportedOperationError
+
+def test_describe_is_not_supported_yet(fake_batch, batch_client):
+    with pytest.raises(UnsupportedOperationError):
+        batch_client.describe_jobs(jobs=["0000"])
+
+    call = fake_batch.get_call("DescribeJobs")
+    assert call.params == {"jobs": ["0000"]}
+    assert call.error.code == "pytest-fakebatch:UnsupportedOperation"
+"""
+
+
+def failure_message(check: Any, *args: Any, **kwargs: Any) -> str:
+    with pytest.raises(AssertionError) as raised:
+        check(*args, **kwargs)
+    return str(raised.value)
+
+
+def test_the_log_example(fake_batch: FakeBatch, batch_client: BaseClient) -> None:
+    run_code(CALLS, LOG_EXAMPLE)["test_the_log_holds_the_request"](fake_batch, batch_client)
+
+
+def test_the_get_calls_lines(fake_batch: FakeBatch, batch_client: BaseClient) -> None:
+    fake_batch.add_queue("nightly")
+    batch_client.list_jobs(jobQueue="nightly", jobStatus="FAILED")
+
+    run_code(CALLS, GET_CALLS_EXAMPLE, fake_batch=fake_batch)
+
+    assert len(fake_batch.get_calls("list_jobs", jobStatus="FAILED")) == 1
+
+
+def test_get_call_messages_as_shown(fake_batch: FakeBatch, batch_client: BaseClient) -> None:
+    fake_batch.add_queue("a")
+    batch_client.list_jobs(jobQueue="a")
+
+    assert failure_message(fake_batch.get_call, "ListJobs", jobQueue="b") == shown(
+        CALLS, GET_CALL_NONE
+    )
+    batch_client.list_jobs(jobQueue="a", jobStatus="FAILED")
+    assert failure_message(fake_batch.get_call, jobQueue="a") == shown(CALLS, GET_CALL_SEVERAL)
+
+
+def test_assert_called_message_as_shown(fake_batch: FakeBatch, batch_client: BaseClient) -> None:
+    example = run_code(CALLS, ASSERT_CALLED_EXAMPLE)["test_asks_for_runnable_jobs"]
+
+    message = failure_message(example, fake_batch, batch_client)
+
+    assert message == shown(CALLS, ASSERT_CALLED_MESSAGE)
+
+
+def test_assert_called_messages_without_the_operation_as_shown(
+    fake_batch: FakeBatch, batch_client: BaseClient
+) -> None:
+    assert failure_message(fake_batch.assert_called, "ListJobs") == shown(CALLS, NO_CALLS)
+    with pytest.raises(batch_client.exceptions.ClientException):
+        batch_client.list_jobs(jobQueue="a")
+
+    message = failure_message(fake_batch.assert_called, "SubmitJob", jobName="x")
+
+    error = fake_batch.get_call("ListJobs").error
+    assert error is not None
+    request_id = error.message.rpartition("RequestId: ")[2]
+    assert message.replace(request_id, "<request id>") == shown(CALLS, NOT_CALLED_AT_ALL)
+
+
+def test_assert_not_called_message_as_shown(
+    fake_batch: FakeBatch, batch_client: BaseClient
+) -> None:
+    fake_batch.add_queue("a")
+    batch_client.list_jobs(jobQueue="a")
+
+    message = failure_message(fake_batch.assert_not_called, "ListJobs")
+
+    assert message == shown(CALLS, ASSERT_NOT_CALLED_MESSAGE)
+    fake_batch.assert_not_called("SubmitJob")
+
+
+@pytest.mark.parametrize("method", ["get_calls", "get_call", "assert_called", "assert_not_called"])
+def test_snake_case_parameters_are_refused(
+    fake_batch: FakeBatch, batch_client: BaseClient, method: str
+) -> None:
+    message = (
+        "parameters are matched as the service received them, in camelCase: use jobQueue=..., "
+        "not job_queue=..."
+    )
+    shown(CALLS, "`TypeError: parameters are matched as the service received them, in camelCase:")
+    fake_batch.add_queue("q")
+    batch_client.list_jobs(jobQueue="q")
+
+    with pytest.raises(TypeError) as raised:
+        getattr(fake_batch, method)("ListJobs", job_queue="q")
+
+    assert str(raised.value) == message
+
+
+def test_the_unsupported_operation_example(fake_batch: FakeBatch, batch_client: BaseClient) -> None:
+    run_code(CALLS, UNSUPPORTED_EXAMPLE)["test_describe_is_not_supported_yet"](
+        fake_batch, batch_client
+    )
+
+    assert fake_batch.unsupported_calls == ["DescribeJobs"]
