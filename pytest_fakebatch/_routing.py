@@ -30,7 +30,7 @@ import botocore.session
 from botocore.awsrequest import AWSResponse
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from botocore.awsrequest import AWSPreparedRequest
     from botocore.model import OperationModel
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 # Tags a wire-path request with the calling client's region on its way from before-call to
 # before-send, which sees only the prepared HTTP request (the tag never leaves the process).
 REGION_HEADER = "x-pytest-fakebatch-region"
+ASYNC_HEADER = "x-pytest-fakebatch-async"
 
 DUMMY_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "FAKEBATCHTESTINGKEY0",
@@ -129,7 +130,11 @@ def _restore_environment(saved: dict[str, str | None]) -> None:
 
 
 def _on_before_call(
-    model: OperationModel, params: dict[str, Any], context: dict[str, Any], **_: Any
+    model: OperationModel,
+    params: dict[str, Any],
+    context: dict[str, Any],
+    request_signer: object = None,
+    **_: Any,
 ) -> tuple[AWSResponse, dict[str, Any]] | None:
     fake = active_fake()
     if fake is None:
@@ -138,6 +143,9 @@ def _on_before_call(
     region = context.get("client_region") or fake.region
     if fake.answers_on_the_wire(model.name):
         params["headers"][REGION_HEADER] = region
+        if type(request_signer).__module__.startswith("aiobotocore"):
+            # An aiobotocore client awaits the response body: before-send must answer in kind.
+            params["headers"][ASYNC_HEADER] = "1"
         return None
     reply = fake.serve(model.name, region, params.get("body"))
     # botocore unpacks (http_response, parsed) from a before-call answer and skips the HTTP layer.
@@ -156,12 +164,21 @@ def _on_before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> A
     if body is not None and not isinstance(body, (bytes, str)):
         body = bytes(body) if isinstance(body, bytearray) else body.read()  # never for Batch's JSON
     reply = fake.serve(operation, region, body)
+    if request.headers.get(ASYNC_HEADER):
+        # aiobotocore awaits AioAWSResponse.content; the async client is loaded already.
+        from aiobotocore.awsrequest import (  # type: ignore[import-untyped,import-not-found,unused-ignore]
+            AioAWSResponse,
+        )
+
+        return _http_response(request.url, reply, AioAWSResponse)
     return _http_response(request.url, reply)
 
 
-def _http_response(url: str, reply: Reply) -> AWSResponse:
+def _http_response(
+    url: str, reply: Reply, response_class: type[AWSResponse] = AWSResponse
+) -> AWSResponse:
     # AWSResponse keeps the headers in a case-insensitive HeadersDict, as it does urllib3's.
-    return AWSResponse(url, reply.status, reply.headers, _Body(reply))  # type: ignore[arg-type]
+    return response_class(url, reply.status, reply.headers, _Body(reply))  # type: ignore[arg-type]
 
 
 def _on_choose_signer(**_: Any) -> object | None:
@@ -169,7 +186,8 @@ def _on_choose_signer(**_: Any) -> object | None:
 
 
 class _Body:
-    """The ``raw`` of an AWSResponse: botocore reads the body through ``stream()``.
+    """The ``raw`` of an AWSResponse: botocore reads the body through ``stream()``, aiobotocore
+    through ``await read()``.
 
     Serialising waits until something reads it, so the fast path pays nothing for it.
     """
@@ -179,6 +197,9 @@ class _Body:
 
     def stream(self, **_: Any) -> Iterator[bytes]:
         yield self._reply.wire_body()
+
+    async def read(self) -> bytes:
+        return self._reply.wire_body()
 
 
 # Registration
@@ -210,38 +231,70 @@ def install() -> None:
                 events.register_last(event, handler)
 
 
-# Credentials for Batch clients created while a fake is active
-
-_original_create_client = botocore.session.Session.create_client
-_create_client_signature = inspect.signature(_original_create_client)
+# Credentials and region for Batch clients created while a fake is active
 
 
-def _create_client(self: botocore.session.Session, *args: Any, **kwargs: Any) -> Any:
-    fake = active_fake()
-    if fake is None:
-        return _original_create_client(self, *args, **kwargs)
-    bound = _create_client_signature.bind(self, *args, **kwargs)
-    arguments = bound.arguments
-    if arguments.get("service_name") == "batch":
-        if arguments.get("aws_access_key_id") is None:
-            # Explicit keys make botocore skip its credential chain (Session.create_client), so no
-            # profile's credential_process, SSO login or metadata endpoint runs for this client.
-            arguments["aws_access_key_id"] = DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"]
-            arguments["aws_secret_access_key"] = DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
-            arguments["aws_session_token"] = None
-        if arguments.get("region_name") is None and self.get_config_variable("region") is None:
-            # Where botocore would raise NoRegionError, the client gets the fake's region; a region
-            # from the environment or the profile is kept.
-            arguments["region_name"] = fake.region
-    return _original_create_client(*bound.args, **bound.kwargs)
+def _batch_client_defaults(session: Any, fake: FakeBatch, arguments: dict[str, Any]) -> None:
+    """Fill a Batch client's missing keys and region (``create_client``'s bound arguments)."""
+    if arguments.get("service_name") != "batch":
+        return
+    if arguments.get("aws_access_key_id") is None:
+        # Explicit keys make botocore skip its credential chain (Session.create_client), so no
+        # profile's credential_process, SSO login or metadata endpoint runs for this client.
+        arguments["aws_access_key_id"] = DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"]
+        arguments["aws_secret_access_key"] = DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
+        arguments["aws_session_token"] = None
+    if arguments.get("region_name") is None and session.get_config_variable("region") is None:
+        # Where botocore would raise NoRegionError, the client gets the fake's region; a region
+        # from the environment or the profile is kept.
+        arguments["region_name"] = fake.region
+
+
+def _wrap(original: Callable[..., Any]) -> Callable[..., Any]:
+    signature = inspect.signature(original)
+    if inspect.iscoroutinefunction(original):
+
+        async def create_async_client(self: Any, *args: Any, **kwargs: Any) -> Any:
+            fake = active_fake()
+            if fake is None:
+                return await original(self, *args, **kwargs)
+            bound = signature.bind(self, *args, **kwargs)
+            _batch_client_defaults(self, fake, bound.arguments)
+            return await original(*bound.args, **bound.kwargs)
+
+        return create_async_client
+
+    def create_client(self: Any, *args: Any, **kwargs: Any) -> Any:
+        fake = active_fake()
+        if fake is None:
+            return original(self, *args, **kwargs)
+        bound = signature.bind(self, *args, **kwargs)
+        _batch_client_defaults(self, fake, bound.arguments)
+        return original(*bound.args, **bound.kwargs)
+
+    return create_client
+
+
+_patched: list[tuple[type, str, Any]] = []
 
 
 def _patch_create_client() -> None:
-    botocore.session.Session.create_client = _create_client  # type: ignore[method-assign]
+    # botocore's Session.create_client; aiobotocore's AioSession overrides it, and does the
+    # credential work in its coroutine _create_client.
+    targets: list[tuple[type, str]] = [(botocore.session.Session, "create_client")]
+    aio = sys.modules.get("aiobotocore.session")
+    if aio is not None:
+        targets.append((aio.AioSession, "_create_client"))
+    for owner, name in targets:
+        original = owner.__dict__[name]
+        _patched.append((owner, name, original))
+        setattr(owner, name, _wrap(original))
 
 
 def _unpatch_create_client() -> None:
-    botocore.session.Session.create_client = _original_create_client  # type: ignore[method-assign]
+    while _patched:
+        owner, name, original = _patched.pop()
+        setattr(owner, name, original)
 
 
 install()
