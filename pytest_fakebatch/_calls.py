@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import difflib
+import functools
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -32,8 +35,14 @@ class Call:
 
     operation: str
     params: Mapping[str, Any]
-    response: Mapping[str, Any] | None = None
+    _response: Mapping[str, Any] | None = attrs.field(default=None, alias="response")
     error: CallError | None = None
+
+    @property
+    def response(self) -> Mapping[str, Any] | None:
+        """A copy of the response body: the logged one shares the fake's cached summaries, so a
+        test that edits what it reads must not change what the fake answers next."""
+        return copy.deepcopy(self._response)
 
     def matches(self, operation: str | None, params: Mapping[str, Any]) -> bool:
         if operation is not None and operation not in (self.operation, method_name(self.operation)):
@@ -47,8 +56,11 @@ class Call:
         return f"{self.operation}({_format_params(self.params)}) -> {outcome}"
 
 
-def check_params(params: Mapping[str, Any]) -> None:
-    """A test author's snake_case parameter name would silently match nothing: refuse it."""
+def check_query(operation: str | None, params: Mapping[str, Any]) -> None:
+    """Refuse a misspelt operation or parameter name: it would silently match nothing."""
+    __tracebackhide__ = True
+    check_operation(operation)
+    known = _input_members(operation)
     for name in params:
         if "_" in name:
             camel = name.split("_")[0] + "".join(part.title() for part in name.split("_")[1:])
@@ -56,6 +68,48 @@ def check_params(params: Mapping[str, Any]) -> None:
                 f"parameters are matched as the service received them, in camelCase: "
                 f"use {camel}=..., not {name}=..."
             )
+        if name not in known:
+            where = f"{operation}" if operation else "any Batch operation"
+            raise TypeError(f"{name!r} is not a parameter of {where}{_did_you_mean(name, known)}")
+
+
+def check_operation(operation: str | None) -> None:
+    """Refuse an operation name that is not Batch's (``ListJobs`` or ``list_jobs``)."""
+    if operation is None:
+        return
+    if not isinstance(operation, str):
+        raise TypeError(f"operation must be an operation name or None, not {operation!r}")
+    names = _operation_names()
+    if operation not in names:
+        raise TypeError(f"{operation!r} is not a Batch operation{_did_you_mean(operation, names)}")
+
+
+def _did_you_mean(name: str, choices: frozenset[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(choices), n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+
+
+@functools.cache
+def _service_model() -> Any:
+    import botocore.session  # loaded already: the fake routes botocore's clients
+
+    return botocore.session.get_session().get_service_model("batch")
+
+
+@functools.cache
+def _operation_names() -> frozenset[str]:
+    names = _service_model().operation_names
+    return frozenset(names) | frozenset(map(method_name, names))
+
+
+@functools.cache
+def _input_members(operation: str | None) -> frozenset[str]:
+    model = _service_model()
+    if operation is None:
+        return frozenset().union(*(_input_members(name) for name in model.operation_names))
+    name = next(n for n in model.operation_names if operation in (n, method_name(n)))
+    shape = model.operation_model(name).input_shape
+    return frozenset(shape.members) if shape is not None else frozenset()
 
 
 def method_name(operation: str) -> str:
@@ -82,7 +136,7 @@ def _listing(calls: Sequence[Call], empty: str) -> str:
 
 def single_call(calls: Sequence[Call], operation: str | None, params: Mapping[str, Any]) -> Call:
     __tracebackhide__ = True
-    check_params(params)
+    check_query(operation, params)
     matches = [call for call in calls if call.matches(operation, params)]
     if len(matches) == 1:
         return matches[0]
@@ -95,7 +149,7 @@ def single_call(calls: Sequence[Call], operation: str | None, params: Mapping[st
 
 def assert_called(calls: Sequence[Call], operation: str, params: Mapping[str, Any]) -> None:
     __tracebackhide__ = True
-    check_params(params)
+    check_query(operation, params)
     if any(call.matches(operation, params) for call in calls):
         return
     same_operation = [call for call in calls if call.matches(operation, {})]
@@ -121,7 +175,7 @@ def assert_not_called(
     calls: Sequence[Call], operation: str | None, params: Mapping[str, Any]
 ) -> None:
     __tracebackhide__ = True
-    check_params(params)
+    check_query(operation, params)
     matches = [call for call in calls if call.matches(operation, params)]
     if matches:
         raise AssertionError(

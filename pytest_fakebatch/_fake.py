@@ -428,6 +428,7 @@ class FakeBatch:
         ``ServerException`` (HTTP 500) or ``ClientException`` (HTTP 400, with ``message``). Each
         request counts, retries included: botocore retries 429 and 500 as it would against AWS.
         """
+        _calls.check_operation(operation)
         with self._store.lock:
             self._faults.add(operation, error, message, times, after)
 
@@ -436,7 +437,7 @@ class FakeBatch:
     def get_calls(self, operation: str | None = None, **params: Any) -> list[Call]:
         """The calls made so far, in order, filtered by operation (``"ListJobs"`` or
         ``"list_jobs"``) and by request parameters (camelCase, as the service received them)."""
-        _calls.check_params(params)
+        _calls.check_query(operation, params)
         with self._store.lock:
             return [call for call in self.calls if call.matches(operation, params)]
 

@@ -43,8 +43,6 @@ class Faults:
     def add(
         self, operation: str | None, error: str, message: str | None, times: int, after: int
     ) -> None:
-        if operation is not None and not isinstance(operation, str):
-            raise TypeError(f"operation must be an operation name or None, not {operation!r}")
         if error not in INJECTABLE:
             raise ValueError(f"error must be one of {', '.join(INJECTABLE)}; got {error!r}")
         for label, value, least in (("times", times, 1), ("after", after, 0)):
@@ -67,7 +65,8 @@ class Faults:
         return any(fault.matches(operation) for fault in self._pending)
 
     def take(self, operation: str) -> ServiceError | None:
-        """The error this request meets, if any; counts the request against every matching fault."""
+        """The error this request meets, if any. The request counts against the first fault that
+        matches it (faults apply in the order they were injected)."""
         for fault in self._pending:
             if not fault.matches(operation):
                 continue
@@ -94,13 +93,15 @@ class RateLimit:
                 f"rate_limit must be a positive number of calls per second, not {per_second!r}"
             )
         self.per_second = per_second
-        self._tokens = float(per_second)
+        # A bucket holds at least one call, so a limit under one a second still lets calls through.
+        self._capacity = max(1.0, float(per_second))
+        self._tokens = self._capacity
         self._last_ms: int | None = None
 
     def allow(self, now_ms: int) -> bool:
         if self._last_ms is not None and now_ms > self._last_ms:
             refill = (now_ms - self._last_ms) * self.per_second / 1000
-            self._tokens = min(self.per_second, self._tokens + refill)
+            self._tokens = min(self._capacity, self._tokens + refill)
         self._last_ms = now_ms if self._last_ms is None else max(self._last_ms, now_ms)
         if self._tokens < 1:
             return False

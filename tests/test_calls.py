@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
@@ -193,3 +193,53 @@ def test_assert_not_called(fake: FakeBatch, client: BaseClient) -> None:
     assert str(raised.value) == (
         "expected no call matching ListJobs(), found 1:\n  1. ListJobs(jobQueue='a') -> ok"
     )
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda fake: fake.assert_not_called("list_job"),
+            "'list_job' is not a Batch operation; did you mean 'list_jobs' or ",
+        ),
+        (
+            lambda fake: fake.get_calls("Listjobs"),
+            "'Listjobs' is not a Batch operation; did you mean",
+        ),
+        (
+            lambda fake: fake.get_calls("ListJobs", jobqueue="q"),
+            "'jobqueue' is not a parameter of ListJobs; did you mean 'jobQueue'?",
+        ),
+        (
+            lambda fake: fake.assert_called("ListJobs", queue="q"),
+            "'queue' is not a parameter of ListJobs",
+        ),
+        (
+            lambda fake: fake.get_call(jobQueu="q"),
+            "'jobQueu' is not a parameter of any Batch operation; did you mean 'jobQueue'",
+        ),
+        (lambda fake: fake.inject_fault("ListJob"), "'ListJob' is not a Batch operation"),
+    ],
+)
+def test_misspelt_names_are_refused(fake: FakeBatch, call: Any, message: str) -> None:
+    with pytest.raises(TypeError) as raised:
+        call(fake)
+
+    assert str(raised.value).startswith(message)
+
+
+def test_changing_a_logged_response_does_not_change_the_fake(
+    fake: FakeBatch, client: BaseClient
+) -> None:
+    fake.add_job("q", job_name="original")
+    client.list_jobs(jobQueue="q")
+    logged = fake.get_call("ListJobs").response
+    assert logged is not None
+
+    logged["jobSummaryList"][0]["jobName"] = "edited"
+    del logged["jobSummaryList"][0]["createdAt"]
+    again = client.list_jobs(jobQueue="q")["jobSummaryList"][0]
+
+    assert again["jobName"] == "original"
+    assert "createdAt" in again
+    assert fake.calls[0].response == fake.calls[1].response

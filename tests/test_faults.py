@@ -185,3 +185,16 @@ def test_bad_rate_limit(rate: Any) -> None:
         ValueError, match="rate_limit must be a positive number of calls per second"
     ):
         FakeBatch(rate_limit=rate)
+
+
+def test_a_rate_limit_under_one_a_second_still_lets_calls_through() -> None:
+    with FakeBatch(rate_limit=0.5) as fake:
+        fake.clock.set(1_000_000)
+        fake.add_queue("q")
+        batch = client(attempts=1)
+
+        batch.list_jobs(jobQueue="q")
+        with pytest.raises(ClientError):
+            batch.list_jobs(jobQueue="q")
+        fake.clock.advance(2)
+        batch.list_jobs(jobQueue="q")
