@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._calls import Call, CallError
     from ._fake import FakeBatch
-    from .exceptions import FakeBatchError, UnsupportedOperationError
+    from .exceptions import FakeBatchError, UnhandledCallError, UnsupportedOperationError
     from .models import Job, JobDefinition, JobQueue
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "Job",
     "JobDefinition",
     "JobQueue",
+    "UnhandledCallError",
     "UnsupportedOperationError",
 ]
 
@@ -28,6 +29,7 @@ _EXPORTS = {
     "CallError": "._calls",
     "FakeBatch": "._fake",
     "FakeBatchError": ".exceptions",
+    "UnhandledCallError": ".exceptions",
     "UnsupportedOperationError": ".exceptions",
     "Job": ".models",
     "JobDefinition": ".models",

@@ -55,6 +55,7 @@ class FakeBatch:
         seed: int | None = None,
         wire: bool = False,
         rate_limit: float | None = None,
+        allow_unsupported: bool = False,
     ) -> None:
         if not isinstance(region, str) or not _seeding.REGION.match(region):
             raise ValueError(
@@ -66,11 +67,15 @@ class FakeBatch:
             raise TypeError(f"seed must be an int or None, not {seed!r}")
         if not isinstance(wire, bool):
             raise TypeError(f"wire must be True or False, not {wire!r}")
+        if not isinstance(allow_unsupported, bool):
+            raise TypeError(f"allow_unsupported must be True or False, not {allow_unsupported!r}")
         self.region: Final = region
         self.account_id: Final = account_id
         self.seed: Final[int] = random_seed() if seed is None else seed
         self.wire: Final = wire
         self.clock: Final = Clock()
+        #: Whether the fake_batch fixture lets a test pass after calls the fake does not implement.
+        self.allow_unsupported: Final = allow_unsupported
         #: Calls a second of fake time before requests are throttled (None: no limit).
         self.rate_limit: Final = rate_limit
         self._rate_limit = None if rate_limit is None else RateLimit(rate_limit)

@@ -25,3 +25,21 @@ class UnsupportedOperationError(FakeBatchError, NotImplementedError):
             f"pytest-fakebatch does not implement the Batch operation {operation!r}; "
             f"the call was not sent to AWS. Supported operations: {', '.join(self.supported)}."
         )
+
+
+class UnhandledCallError(FakeBatchError, AssertionError):
+    """Raised at a test's teardown: code under test called operations the fake does not implement.
+
+    Each of those calls already failed with UnsupportedOperationError; this fails the test again,
+    so code that swallowed the error cannot hide it. ``@pytest.mark.fake_batch(allow_unsupported=True)``
+    opts out.
+    """
+
+    def __init__(self, operations: Iterable[str]) -> None:
+        self.operations = tuple(operations)
+        listed = "\n".join(f"  - {operation}" for operation in self.operations)
+        super().__init__(
+            "code under test called Batch operations pytest-fakebatch does not implement; each "
+            f"call failed with UnsupportedOperationError and was not sent to AWS:\n{listed}\n"
+            "If the test expects that, mark it @pytest.mark.fake_batch(allow_unsupported=True)."
+        )

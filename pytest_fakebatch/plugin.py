@@ -12,6 +12,7 @@ import pytest
 
 from ._fake import FakeBatch
 from ._report import failure_section
+from .exceptions import UnhandledCallError
 from .factories import random_seed
 
 if TYPE_CHECKING:
@@ -44,7 +45,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "fake_batch(region='us-east-1', account_id='123456789012', seed=None, wire=False): "
+        "fake_batch(region='us-east-1', account_id='123456789012', seed=None, wire=False, "
+        "rate_limit=None, allow_unsupported=False): "
         "configure the fake_batch fixture; the closest marker wins.",
     )
 
@@ -112,6 +114,8 @@ def fake_batch(request: pytest.FixtureRequest) -> Iterator[FakeBatch]:
     with FakeBatch(**options) as fake:
         request.node.stash[_FAKE] = fake
         yield fake
+    if fake.unsupported_calls and not fake.allow_unsupported:
+        raise UnhandledCallError(fake.unsupported_calls)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -122,6 +126,9 @@ def pytest_runtest_makereport(
     fake = item.stash.get(_FAKE, None)
     if report.failed and fake is not None and item.config.getini("fake_batch_report"):
         report.sections.append(("fake_batch", failure_section(fake)))
+    if call.when == "teardown":
+        if _FAKE in item.stash:  # items live all session: let the fake and its jobs go
+            del item.stash[_FAKE]
     return report
 
 

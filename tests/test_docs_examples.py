@@ -461,6 +461,7 @@ UNSUPPORTED_EXAMPLE = """
 import pytest
 from pytest_fakebatch import UnsupportedOperationError
 
+@pytest.mark.fake_batch(allow_unsupported=True)  # else the test fails again at teardown
 def test_describe_is_not_supported_yet(fake_batch, batch_client):
     with pytest.raises(UnsupportedOperationError):
         batch_client.describe_jobs(jobs=["0000"])
@@ -554,6 +555,7 @@ def test_snake_case_parameters_are_refused(
     assert str(raised.value) == message
 
 
+@pytest.mark.fake_batch(allow_unsupported=True)  # as the example is marked
 def test_the_unsupported_operation_example(fake_batch: FakeBatch, batch_client: BaseClient) -> None:
     run_code(CALLS, UNSUPPORTED_EXAMPLE)["test_describe_is_not_supported_yet"](
         fake_batch, batch_client

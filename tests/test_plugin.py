@@ -249,7 +249,7 @@ def test_the_marker_is_registered(pytester: pytest.Pytester) -> None:
     listed.stdout.fnmatch_lines(
         [
             "@pytest.mark.fake_batch(region='us-east-1', account_id='123456789012', seed=None, "
-            "wire=False): *"
+            "wire=False, rate_limit=None, allow_unsupported=False): *"
         ]
     )
 
@@ -332,3 +332,45 @@ def test_fake_batch_works_as_a_context_manager_outside_pytest(tmp_path: Path) ->
     assert outcome["active_inside"] is True
     assert outcome["active_after"] is False
     assert outcome["environment_restored"] is True
+
+
+SWALLOWING_TEST = """
+import boto3, pytest
+
+def test_swallows(fake_batch):
+    client = boto3.client("batch", region_name="us-east-1")
+    for _ in range(2):
+        try:
+            client.describe_jobs(jobs=["x"])
+        except Exception:
+            pass
+
+@pytest.mark.fake_batch(allow_unsupported=True)
+def test_expects_it(fake_batch):
+    client = boto3.client("batch", region_name="us-east-1")
+    try:
+        client.describe_jobs(jobs=["x"])
+    except Exception:
+        pass
+"""
+
+
+def test_a_swallowed_unsupported_call_fails_the_test_at_teardown(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(SWALLOWING_TEST)
+
+    result = pytester.runpytest("-p", "no:randomly", "-p", "no:hypothesispytest")
+
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*ERROR at teardown of test_swallows*"])
+    result.stdout.fnmatch_lines(
+        [
+            "E   pytest_fakebatch.exceptions.UnhandledCallError: code under test called Batch "
+            "operations pytest-fakebatch does not implement; each call failed with "
+            "UnsupportedOperationError and was not sent to AWS:",
+            "      - DescribeJobs",
+            "      - DescribeJobs",
+            "    If the test expects that, mark it @pytest.mark.fake_batch(allow_unsupported=True).",
+        ],
+        consecutive=True,
+    )
+    result.stdout.no_fnmatch_line("*ERROR at teardown of test_expects_it*")

@@ -312,9 +312,16 @@ def test_a_client_reaches_the_http_layer_before_and_after_a_fake_but_not_during_
 @pytest.mark.parametrize(
     ("wire", "retry_mode"),
     [
-        pytest.param(False, "legacy", id="fast"),
+        pytest.param(
+            False, "legacy", id="fast", marks=pytest.mark.fake_batch(allow_unsupported=True)
+        ),
         *(
-            pytest.param(True, mode, id=f"wire-{mode}", marks=pytest.mark.fake_batch(wire=True))
+            pytest.param(
+                True,
+                mode,
+                id=f"wire-{mode}",
+                marks=pytest.mark.fake_batch(wire=True, allow_unsupported=True),
+            )
             for mode in ("legacy", "standard", "adaptive")
         ),
     ],
