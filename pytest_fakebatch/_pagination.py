@@ -14,10 +14,12 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Hashable
+
     from ._store import SortKey
 
-if TYPE_CHECKING:
-    from collections.abc import Hashable
+#: Longer than any token the fake makes; a longer one is refused before it is decoded.
+_MAX_TOKEN = 512
 
 _VERSION = 1
 
@@ -40,22 +42,24 @@ def encode(query_fingerprint: str, last: SortKey) -> str:
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 
-def decode(token: str, query_fingerprint: str) -> SortKey:
+def decode(token: str, query_fingerprint: str, tiebreak_type: type) -> SortKey:
     """The sort key a page ended on. Raises InvalidToken for garbage or another query's token.
 
-    The key's second part is a job id, or a negated index for array children and nodes; the query
-    fingerprint guarantees it is the kind the query's index holds.
+    The key's second part is a job id (``str``) in a queue's index, a negated index (``int``) in a
+    parent's: ``tiebreak_type`` says which the query's index holds.
     """
+    if len(token) > _MAX_TOKEN:
+        raise InvalidToken(token[:_MAX_TOKEN])
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         version, made_by, created_at, tiebreak = json.loads(raw)
-    except (binascii.Error, ValueError, TypeError) as error:
+    except (binascii.Error, ValueError, TypeError, RecursionError) as error:
         raise InvalidToken(token) from error
     if (
         version != _VERSION
         or made_by != query_fingerprint
         or type(created_at) is not int
-        or type(tiebreak) not in (str, int)
+        or type(tiebreak) is not tiebreak_type
     ):
         raise InvalidToken(token)
-    return (created_at, tiebreak)
+    return (created_at, tiebreak)  # type: ignore[return-value]  # its type was checked above

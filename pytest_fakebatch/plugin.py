@@ -126,9 +126,8 @@ def pytest_runtest_makereport(
     fake = item.stash.get(_FAKE, None)
     if report.failed and fake is not None and item.config.getini("fake_batch_report"):
         report.sections.append(("fake_batch", failure_section(fake)))
-    if call.when == "teardown":
-        if _FAKE in item.stash:  # items live all session: let the fake and its jobs go
-            del item.stash[_FAKE]
+    if call.when == "teardown" and _FAKE in item.stash:
+        del item.stash[_FAKE]  # items live all session: let the fake and its jobs go
     return report
 
 

@@ -457,3 +457,68 @@ def test_changing_a_returned_summary_does_not_change_the_fake(
     again = client.list_jobs(jobQueue="q", jobStatus="SUCCEEDED")["jobSummaryList"][0]
 
     assert again == expected
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"jobQueue": "q", "maxResults": "10"},
+        {"jobQueue": "q", "maxResults": True},
+        {"jobQueue": 5},
+        {"arrayJobId": {}},
+        {"jobQueue": "q", "jobStatus": ["RUNNING"]},
+        {"jobQueue": "q", "nextToken": 7},
+        {"jobQueue": "q", "filters": [{"name": "JOB_NAME", "values": [5]}]},
+        {"jobQueue": "q", "filters": [{"name": 5, "values": ["a"]}]},
+        # Not here: a filter that is not a dict (botocore's serializer fails on it before sending)
+        # and values given as a string (botocore sends its characters as a list).
+    ],
+)
+def test_wrong_types_from_an_unvalidating_client_are_client_exceptions(
+    fake: FakeBatch, params: dict[str, Any]
+) -> None:
+    from botocore.config import Config
+
+    fake.add_queue("q")
+    unchecked = boto3.client(
+        "batch", region_name="us-east-1", config=Config(parameter_validation=False)
+    )
+
+    with pytest.raises(unchecked.exceptions.ClientException):
+        unchecked.list_jobs(**params)
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "A" * 10_000,
+        # base64 of deeply nested JSON, of an int tiebreak on a queue listing, of a float time
+        __import__("base64").urlsafe_b64encode(b"[" * 5000 + b"]" * 5000).decode(),
+        __import__("base64").urlsafe_b64encode(b'[1,"x",1,5]').decode(),
+        __import__("base64").urlsafe_b64encode(b'[1,"x",1.5,"a"]').decode(),
+    ],
+)
+def test_hostile_tokens_are_client_exceptions(
+    fake: FakeBatch, client: BaseClient, token: str
+) -> None:
+    fake.add_jobs(3, "q")
+
+    with pytest.raises(client.exceptions.ClientException) as raised:
+        client.list_jobs(jobQueue="q", nextToken=token)
+
+    assert "Invalid nextToken" in client_error_detail(raised.value)
+
+
+def test_a_queue_token_with_an_index_tiebreak_is_refused(
+    fake: FakeBatch, client: BaseClient
+) -> None:
+    import base64
+    import json
+
+    fake.add_jobs(3, "q")
+    token = client.list_jobs(jobQueue="q", maxResults=1)["nextToken"]
+    version, fingerprint, created_at, _ = json.loads(base64.urlsafe_b64decode(token + "=="))
+    forged = base64.urlsafe_b64encode(json.dumps([version, fingerprint, created_at, -1]).encode())
+
+    with pytest.raises(client.exceptions.ClientException):
+        client.list_jobs(jobQueue="q", maxResults=1, nextToken=forged.decode())

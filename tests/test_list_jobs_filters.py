@@ -236,23 +236,38 @@ def test_filtered_pages_are_capped_at_100(fake: FakeBatch, client: BaseClient) -
     assert "nextToken" not in rest
 
 
-def test_a_full_filtered_page_stops_the_scan(fake: FakeBatch, client: BaseClient) -> None:
-    # The scan stops when the page is full instead of reading the rest of the queue to learn
-    # whether more match, so the walk can end on an empty page (which carries no token).
+def test_only_a_page_with_more_to_come_carries_a_token(fake: FakeBatch, client: BaseClient) -> None:
+    # A full filtered page looks one match further: the last page never carries a token, even
+    # when it is exactly full.
     fake.add_jobs(50, "q", job_name="other")
     wanted = fake.add_jobs(3, "q", job_name="wanted")
+    fake.add_jobs(50, "q", job_name="other")
 
-    first = client.list_jobs(jobQueue="q", maxResults=3, filters=one_filter("JOB_NAME", "wanted"))
+    exactly_full = client.list_jobs(
+        jobQueue="q", maxResults=3, filters=one_filter("JOB_NAME", "wanted")
+    )
+    first = client.list_jobs(jobQueue="q", maxResults=2, filters=one_filter("JOB_NAME", "wanted"))
     last = client.list_jobs(
         jobQueue="q",
-        maxResults=3,
+        maxResults=2,
         filters=one_filter("JOB_NAME", "wanted"),
         nextToken=first["nextToken"],
     )
 
-    assert ids(first) == [job.job_id for job in reversed(wanted)]
-    assert last["jobSummaryList"] == []
+    assert ids(exactly_full) == [job.job_id for job in reversed(wanted)]
+    assert "nextToken" not in exactly_full
+    assert ids(first) + ids(last) == ids(exactly_full)
     assert "nextToken" not in last
+
+
+@pytest.mark.parametrize("value", ["0\n", "\u0661\u0662\u0663", "12 "])
+def test_created_at_takes_ascii_digits_only(
+    fake: FakeBatch, client: BaseClient, value: str
+) -> None:
+    fake.add_queue("q")
+
+    with pytest.raises(client.exceptions.ClientException):
+        client.list_jobs(jobQueue="q", filters=one_filter("BEFORE_CREATED_AT", value))
 
 
 def test_token_is_tied_to_the_filter(fake: FakeBatch, client: BaseClient) -> None:

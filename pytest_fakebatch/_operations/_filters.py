@@ -33,7 +33,7 @@ FILTER_NAMES = (
 # Verified wording (boto/boto3#3978 and aws/aws-cli#7982).
 ONE_FILTER_DETAIL = "Only one filter key-value pair can be specified."
 ONE_VALUE_DETAIL = "Filter cannot take more than one value."
-_MILLISECONDS = re.compile(r"^\d+$")
+_MILLISECONDS = re.compile(r"[0-9]+")
 
 
 @attrs.frozen
@@ -76,7 +76,14 @@ def parse_filters(filters: Any) -> Filter | None:
     if len(filters) > 1:
         raise client_exception(ONE_FILTER_DETAIL)
     (given,) = filters
-    values = given.get("values") or []
+    values = (given.get("values") or []) if isinstance(given, dict) else None
+    if (
+        not isinstance(values, list)
+        or not all(isinstance(value, str) for value in values)
+        or not isinstance(given.get("name", ""), str)
+    ):
+        # Chosen: only a client that skips botocore's validation can send these.
+        raise client_exception("Invalid filter: a filter is a name and a list of string values.")
     if len(values) > 1:
         raise client_exception(ONE_VALUE_DETAIL)
     name = given.get("name")
@@ -87,7 +94,7 @@ def parse_filters(filters: Any) -> Filter | None:
     if not values or not values[0]:
         raise client_exception(f"Filter {name} must have a value.")  # chosen
     value = values[0]
-    if name.endswith("_CREATED_AT") and not _MILLISECONDS.match(value):
+    if name.endswith("_CREATED_AT") and not _MILLISECONDS.fullmatch(value):
         raise client_exception(  # chosen
             f"Filter {name} takes a number of milliseconds since the epoch, not {value}."
         )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .. import _pagination
 from .._errors import client_exception
 from .._render import job_summary
+from ..models import JOB_STATUSES
 from ._answer import Answer
 from ._filters import parse_filters
 
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
 
     from .._store import JobIndex, SortKey, Store
     from ..models import Job, JobStatus
-
-from ..models import JOB_STATUSES
 
 #: "If neither parameter is used, then ListJobs returns up to 1000 results" (API_ListJobs).
 PAGE_CAP = 1000
@@ -36,7 +35,21 @@ TOKEN_DETAIL = (  # chosen
 )
 
 
+# The request's members and their types in botocore's model. botocore checks them before sending,
+# unless a client turns parameter_validation off: then the service is the one to refuse them.
+_MEMBER_TYPES: dict[str, type] = {
+    "jobQueue": str,
+    "arrayJobId": str,
+    "multiNodeJobId": str,
+    "jobStatus": str,
+    "maxResults": int,
+    "nextToken": str,
+    "filters": list,
+}
+
+
 def list_jobs(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
+    _check_types(params)
     selectors = [name for name in _SELECTORS if name in params]
     if len(selectors) != 1:
         raise client_exception(SELECTOR_DETAIL)
@@ -47,9 +60,8 @@ def list_jobs(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
         filter_ = None  # "The filter doesn't apply to child jobs in an array or MNP jobs."
 
     if filter_ is None or filter_.combines_with_status:
-        status = (
-            status or "RUNNING"
-        )  # "If you don't specify a status, only RUNNING jobs are returned."
+        # "If you don't specify a status, only RUNNING jobs are returned."
+        status = status or "RUNNING"
         keys = scope.job_index.by_status[status]
     else:
         status = None  # other filters: "jobStatus is ignored and jobs with any status are returned"
@@ -61,7 +73,8 @@ def list_jobs(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
     token = params.get("nextToken")
     if token:  # "" asks for the first page, as AWS ParallelCluster's awsbstat sends it
         try:
-            last = _pagination.decode(token, _pagination.fingerprint(*query))
+            tiebreak_type = str if scope.job_id is None else int
+            last = _pagination.decode(token, _pagination.fingerprint(*query), tiebreak_type)
             high = min(high, bisect_left(keys, last))
         except _pagination.InvalidToken:
             raise client_exception(TOKEN_DETAIL) from None
@@ -127,22 +140,37 @@ def _job_arn_prefix(queue_arn: str) -> str:
     return queue_arn.partition(":job-queue/")[0] + ":job/"
 
 
+def _check_types(params: Mapping[str, Any]) -> None:
+    for name, value in params.items():
+        expected = _MEMBER_TYPES.get(name)
+        if expected is not None and (type(value) is not expected):
+            raise client_exception(  # chosen
+                f"Invalid type for {name}: expected {_TYPE_NAMES[expected]}."
+            )
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", list: "a list"}
+
+
 def _scan(
     keys: list[SortKey], low: int, high: int, limit: int, matches: Callable[[Any], bool]
 ) -> tuple[list[SortKey], bool]:
-    """Newest-first matches below ``high``, stopping as soon as the page is full.
+    """Newest-first matches below ``high``: the page, and whether another match follows it.
 
-    A full page carries a token unless the scan reached the bottom, so a filtered walk may end
-    with an empty page (which has no token) rather than scan the rest of the queue to find out.
+    The scan stops at the first match past a full page, so only a page with more to come carries
+    a token, as on an unfiltered listing. Finding that out costs at most what the next, empty,
+    page would have cost: the scan to the bottom.
     """
     page: list[SortKey] = []
     position = high
-    while position > low and len(page) < limit:
+    while position > low:
         position -= 1
         key = keys[position]
         if matches(key):
+            if len(page) == limit:
+                return page, True
             page.append(key)
-    return page, len(page) == limit and position > low
+    return page, False
 
 
 class _Renderer:
