@@ -86,18 +86,25 @@ def _job_kwargs(draw: st.DrawFn, fixed: dict[str, Any]) -> dict[str, Any]:
         "job_definition": draw(st.sampled_from(_DEFINITIONS)),
         "share_identifier": draw(st.one_of(st.none(), st.sampled_from(_SHARES))),
     }
-    created = draw(st.one_of(st.none(), _timestamps()))
+    # Timestamps are drawn after the fixed ones they follow: created <= started <= stopped.
+    later = [fixed[name] for name in ("started_at", "stopped_at") if fixed.get(name) is not None]
+    if "created_at" in fixed:
+        created = fixed["created_at"]
+    elif later:  # a fixed later time needs a creation time before it, not the clock's now
+        created = min(later) - draw(st.integers(0, 5_000))
+    else:
+        created = draw(st.one_of(st.none(), _timestamps()))
     kwargs["created_at"] = created
     if created is not None and status in STARTED_STATUSES:
-        started = created + draw(st.integers(0, 5_000))
+        stopped_fixed = fixed.get("stopped_at")
+        gap = st.integers(0, 5_000 if stopped_fixed is None else max(0, stopped_fixed - created))
+        started = fixed.get("started_at", created + draw(gap))
         kwargs["started_at"] = started
-        if status in FINISHED_STATUSES:
-            kwargs["stopped_at"] = started + draw(st.integers(0, 5_000))
+        if status in FINISHED_STATUSES and started is not None:
+            kwargs["stopped_at"] = fixed.get("stopped_at", started + draw(st.integers(0, 5_000)))
     if status == "FAILED":
         kwargs["exit_code"] = draw(st.integers(1, 255))
-        kwargs["status_reason"] = draw(
-            st.sampled_from(["Essential container in task exited", "OutOfMemoryError"])
-        )
+        kwargs["status_reason"] = draw(st.sampled_from([CONTAINER_EXITED, "OutOfMemoryError"]))
     kwargs.update(fixed)
     return kwargs
 

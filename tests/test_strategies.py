@@ -126,3 +126,19 @@ def test_from_type_draws_consistent_jobs(job: Job) -> None:
 def test_bad_strategy_arguments(strategy: Any, kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         strategy(**kwargs)
+
+
+@settings(max_examples=60)
+@given(
+    kwargs=st.one_of(
+        fbst.jobs(created_at=1_800_000_000_000),
+        fbst.jobs(status="SUCCEEDED", started_at=1_700_000_000_020),
+        fbst.jobs(status="FAILED", created_at=5, stopped_at=10_000_000),
+    )
+)
+def test_jobs_draws_timestamps_around_fixed_ones(kwargs: dict[str, Any]) -> None:
+    job = FakeBatch(seed=0).add_job(**kwargs)
+
+    for name in ("created_at", "started_at", "stopped_at"):
+        if name in kwargs and kwargs[name] is not None:
+            assert getattr(job, name) == kwargs[name]
