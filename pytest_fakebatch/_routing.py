@@ -47,20 +47,27 @@ DUMMY_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "FAKEBATCHTESTINGKEY0",
     "AWS_SECRET_ACCESS_KEY": "pytest-fakebatch-dummy-secret-access-key",
 }
-# Variables that would make botocore reach for other credentials: a session token to pair with the
-# dummy key, and container and web-identity providers (network). AWS_PROFILE stays: Batch clients
-# get explicit dummy keys anyway, and the profile may choose the region.
-_HIDDEN_VARIABLES = (
-    "AWS_SESSION_TOKEN",
-    "AWS_SECURITY_TOKEN",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_ROLE_ARN",
-    "AWS_ROLE_SESSION_NAME",
-)
+#: The environment while a fake is active: a value to set, or None to remove the variable. Removed:
+#: a session token to pair with the dummy key, and the container and web-identity providers
+#: (network). AWS_PROFILE stays: Batch clients get explicit dummy keys anyway, and the profile may
+#: choose the region.
+ENVIRONMENT: dict[str, str | None] = {
+    **DUMMY_CREDENTIALS,
+    "AWS_EC2_METADATA_DISABLED": "true",
+    **dict.fromkeys(
+        (
+            "AWS_SESSION_TOKEN",
+            "AWS_SECURITY_TOKEN",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "AWS_ROLE_ARN",
+            "AWS_ROLE_SESSION_NAME",
+        )
+    ),
+}
 
 _stack: list[FakeBatch] = []
 _stack_lock = threading.Lock()
@@ -109,12 +116,12 @@ def deactivate(fake: FakeBatch) -> None:
 
 
 def _set_environment() -> dict[str, str | None]:
-    names = (*DUMMY_CREDENTIALS, *_HIDDEN_VARIABLES, "AWS_EC2_METADATA_DISABLED")
-    saved: dict[str, str | None] = {name: os.environ.get(name) for name in names}
-    for name in _HIDDEN_VARIABLES:
-        os.environ.pop(name, None)
-    os.environ.update(DUMMY_CREDENTIALS)
-    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+    saved = {name: os.environ.get(name) for name in ENVIRONMENT}
+    for name, value in ENVIRONMENT.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     return saved
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from ._fake import FakeBatch
 from ._report import failure_section
+from ._routing import ENVIRONMENT
 from .exceptions import UnhandledCallError
 from .factories import random_seed
 
@@ -105,12 +106,21 @@ def fake_batch_options(marker: pytest.Mark | None) -> dict[str, Any]:
 
 
 @pytest.fixture
-def fake_batch(request: pytest.FixtureRequest) -> Iterator[FakeBatch]:
+def fake_batch(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[FakeBatch]:
     """An active FakeBatch: every AWS Batch call made during the test is answered by it."""
     __tracebackhide__ = True
     options = fake_batch_options(request.node.get_closest_marker("fake_batch"))
     if options.get("seed") is None:
         options["seed"] = test_seed(run_seed(request.config), request.node.nodeid)
+    # The fake's environment goes through the test's monkeypatch too, so that undoing, last in
+    # first out, restores the original even when the test monkeypatches the same variables.
+    for name, value in ENVIRONMENT.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
     with FakeBatch(**options) as fake:
         request.node.stash[_FAKE] = fake
         yield fake

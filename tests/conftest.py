@@ -7,12 +7,16 @@ session made during the tests carries.
 
 from __future__ import annotations
 
+import os
 import socket
 from typing import TYPE_CHECKING, Any
 
 import botocore.handlers
+import botocore.session
 import pytest
 from botocore.validate import ParamValidator
+
+from pytest_fakebatch import _routing
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -64,3 +68,21 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     yield attempts
     assert attempts == [], f"network was used: {attempts}"
+
+
+@pytest.fixture(autouse=True)
+def nothing_leaks() -> Iterator[None]:
+    """Every test leaves the environment, botocore's handlers and the fake's routing as it found
+    them (this fixture is set up first and torn down last, after every other fixture)."""
+    environment = _environment()
+    handlers = list(botocore.handlers.BUILTIN_HANDLERS)
+    create_client = botocore.session.Session.create_client
+    yield
+    assert _environment() == environment, "the test changed the environment"
+    assert handlers == botocore.handlers.BUILTIN_HANDLERS, "botocore's handlers changed"
+    assert botocore.session.Session.create_client is create_client, "create_client still patched"
+    assert _routing.active_fake() is None, "a FakeBatch is still active"
+
+
+def _environment() -> dict[str, str]:
+    return {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}

@@ -476,3 +476,22 @@ def test_the_aws_cli_with_a_profile_never_runs_its_credential_process(
     assert status == 0, err
     assert [summary["jobId"] for summary in json.loads(out)["jobSummaryList"]] == [job.job_id]
     assert not process_profile.exists(), "the profile's credential_process ran"
+
+
+def test_monkeypatching_credentials_during_the_fixture_leaks_nothing(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(
+        """
+        import os
+
+        def test_sets_keys(monkeypatch, fake_batch):
+            monkeypatch.setenv("AWS_ACCESS_KEY_ID", "set-by-the-test")
+
+        def test_after():
+            assert os.environ.get("AWS_ACCESS_KEY_ID") == "original"
+        """
+    )
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "original")
+
+    pytester.runpytest("-p", "no:randomly", "-p", "no:hypothesispytest").assert_outcomes(passed=2)

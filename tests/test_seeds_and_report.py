@@ -170,3 +170,18 @@ def test_a_long_job_table_is_cut(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-p", "no:randomly")
 
     result.stdout.fnmatch_lines(["jobs (53):", "  ... and 3 more"])
+
+
+def test_xdist_workers_use_the_controllers_run_seed(
+    pytester: pytest.Pytester, record_to: Path
+) -> None:
+    pytest.importorskip("xdist")
+    pytester.makepyfile(test_recording=RECORDING_TESTS)
+
+    result = pytester.runpytest("-p", "no:randomly", "-n", "2")
+    seeds = recorded(record_to)
+
+    result.assert_outcomes(passed=3)
+    run_seed = int(re.search(r"fake_batch: run seed (\d+)", result.stdout.str())[1])  # type: ignore[index]
+    assert seeds["test_one"]["seed"] == test_seed(run_seed, "test_recording.py::test_one")
+    assert seeds["test_two"]["seed"] == test_seed(run_seed, "test_recording.py::test_two")
