@@ -31,6 +31,20 @@ def job_definition_arn(region: str, account_id: str, name: str, revision: int) -
     return arn(region, account_id, f"job-definition/{name}:{revision}")
 
 
+def job_arn_prefix(queue_arn: str) -> str:
+    """``arn:<partition>:batch:<region>:<account>:job/`` for the jobs of a queue."""
+    return queue_arn.partition(":job-queue/")[0] + ":job/"
+
+
+def region_of(arn: str) -> str:
+    return arn.split(":", 4)[3]
+
+
+def name_of(arn: str) -> str:
+    """The resource name of a queue or compute environment ARN (what follows the ``/``)."""
+    return arn.rpartition("/")[2]
+
+
 def parse(value: str) -> dict[str, str] | None:
     """The parts of a Batch ARN, or None if ``value`` is not one."""
     match = _ARN.match(value)

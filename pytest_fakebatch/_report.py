@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import _arns
+
 if TYPE_CHECKING:
     from ._fake import FakeBatch
 
@@ -22,7 +24,7 @@ def failure_section(fake: FakeBatch) -> str:
     if jobs:
         rows = [("job id", "name", "queue", "status")]
         rows += [
-            (job.job_id, job.job_name, job.job_queue.rpartition("/")[2], job.status)
+            (job.job_id, job.job_name, _arns.name_of(job.job_queue), job.status)
             for job in jobs[:MAX_JOB_ROWS]
         ]
         id_width, name_width, queue_width = (max(len(row[c]) for row in rows) for c in range(3))

@@ -10,6 +10,8 @@ from typing import Final, Literal
 
 import attrs
 
+from . import _arns
+
 JobStatus = Literal[
     "SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"
 ]
@@ -113,8 +115,7 @@ class Job:
     def job_arn(self) -> str:
         # arn:<partition>:batch:<region>:<account>:job/<id>, derived from the queue's ARN so a job
         # does not store a second long string. A child's ARN is its parent's plus ":<index>".
-        prefix, _, _ = self.job_queue.partition(":job-queue/")
-        return f"{prefix}:job/{self.job_id}"
+        return _arns.job_arn_prefix(self.job_queue) + self.job_id
 
     @property
     def parent_id(self) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .. import _pagination
+from .. import _arns, _pagination
 from .._errors import client_exception
 from .._render import job_summary
 from ..models import JOB_STATUSES
@@ -124,20 +124,21 @@ def _scope(store: Store, region: str, selector: str, value: str) -> _Scope:
         if queue is None:
             # Chosen: the only real "not found" text for a queue, SubmitJob's (base2genomics/batchit#13).
             raise client_exception(f"JobQueue {value} not found.")
-        return _Scope(store.queue_index(queue), queue.arn, None, False, _job_arn_prefix(queue.arn))
+        return _Scope(
+            store.queue_index(queue), queue.arn, None, False, _arns.job_arn_prefix(queue.arn)
+        )
     job = store.jobs.get(value)
-    index = None if job is None or _region_of(job) != region else store.child_index(job.job_id)
+    index = (
+        None
+        if job is None or _arns.region_of(job.job_queue) != region
+        else store.child_index(job.job_id)
+    )
     array = selector == "arrayJobId"
     if job is None or index is None or (job.array_size is not None) != array:
         kind = "array" if array else "multi-node parallel"
         raise client_exception(f"No {kind} job found with id {value}.")  # chosen
     child_id = _child_id(job.job_id, ":" if array else "#")
-    return _Scope(index, job.job_id, child_id, True, _job_arn_prefix(job.job_queue))
-
-
-def _job_arn_prefix(queue_arn: str) -> str:
-    # arn:<partition>:batch:<region>:<account>:job-queue/<name> -> ...:<account>:job/
-    return queue_arn.partition(":job-queue/")[0] + ":job/"
+    return _Scope(index, job.job_id, child_id, True, _arns.job_arn_prefix(job.job_queue))
 
 
 def _check_types(params: Mapping[str, Any]) -> None:
@@ -228,10 +229,6 @@ def _drop_started_at_of_succeeded(summaries: list[dict[str, Any]]) -> None:
     for position, summary in enumerate(summaries):
         if summary["status"] == "SUCCEEDED" and "startedAt" in summary:
             summaries[position] = {k: v for k, v in summary.items() if k != "startedAt"}
-
-
-def _region_of(job: Job) -> str:
-    return job.job_queue.split(":", 4)[3]
 
 
 def _second(key: Any) -> str:
