@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_fakebatch import FakeBatch
+from tests.test_list_jobs_properties import build, filters, stores
 
 STATUSES = ["SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"]
 QUEUES = ["alpha", "beta"]
@@ -83,3 +84,53 @@ def test_fast_and_wire_paths_agree(
     wire = run(True, seed, jobs, calls)
 
     assert fast == wire
+
+
+def run_rich(
+    wire: bool, specs: list[tuple[str, dict[str, Any]]], requests: list[dict[str, Any]]
+) -> list[Any]:
+    with FakeBatch(seed=11, wire=wire) as fake:
+        build(fake, specs)
+        client = boto3.client("batch", region_name=fake.region)
+        outcomes = []
+        token = None
+        for request in requests:
+            outcome = call(client, request, token)
+            outcomes.append(outcome)
+            if outcome[0] == "ok":
+                token = outcome[1].get("nextToken", token)
+        return outcomes
+
+
+@st.composite
+def rich_requests(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Queue listings with and without filters, and array and multi-node listings by position."""
+    requests = []
+    for _ in range(draw(st.integers(1, 5))):
+        request: dict[str, Any] = {"jobQueue": draw(st.sampled_from(QUEUES))}
+        if draw(st.booleans()):
+            request["jobStatus"] = draw(st.sampled_from(STATUSES))
+        if draw(st.booleans()):
+            request["filters"] = [draw(filters())]
+        if draw(st.booleans()):
+            request["maxResults"] = draw(st.integers(1, 4))
+        if draw(st.booleans()):
+            request["nextToken"] = "previous"
+        requests.append(request)
+    return requests
+
+
+@settings(max_examples=40, deadline=None)
+@given(specs=stores, requests=rich_requests(), data=st.data())
+def test_paths_agree_on_arrays_nodes_and_filters(
+    specs: list[tuple[str, dict[str, Any]]], requests: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    with FakeBatch(seed=11) as probe:  # the same seed gives the same parent ids in both runs
+        build(probe, specs)
+        parents = [j.job_id for j in probe.jobs if j.array_size or j.num_nodes]
+    if parents:
+        parent = data.draw(st.sampled_from(parents))
+        selector = "arrayJobId" if probe.get_job(parent).array_size else "multiNodeJobId"
+        requests = [*requests, {selector: parent, "maxResults": 1}, {selector: parent}]
+
+    assert run_rich(False, specs, requests) == run_rich(True, specs, requests)
