@@ -110,6 +110,12 @@ class FakeBatch:
     ) -> None:
         _routing.deactivate(self)
 
+    @staticmethod
+    def attach(client: Any) -> None:
+        """Route a Batch client made before pytest_fakebatch was imported (one made afterwards is
+        routed already). Its calls go to whichever fake is active, as any client's do."""
+        _routing.attach(client)
+
     @property
     def active(self) -> bool:
         """True while this fake answers Batch calls."""

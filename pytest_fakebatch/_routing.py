@@ -221,6 +221,25 @@ _HANDLERS = (
 )
 
 
+def attach(client: Any) -> None:
+    """Add the handlers to one client made before this module was imported (a no-op otherwise)."""
+    events = client.meta.events
+    if client.meta.service_model.service_id.hyphenize() != "batch":
+        raise ValueError(
+            f"attach() takes a Batch client, not a {client.meta.service_model.service_name} client"
+        )
+    # botocore has no public way to list handlers: look in the emitter behind the client's
+    # EventAliaser, so a client that has them already is not given them twice.
+    emitter = getattr(events, "_emitter", events)
+    if _on_before_call in emitter._handlers.prefix_search("before-call.batch.ListJobs"):
+        return
+    for event, handler, position in _HANDLERS:
+        if position is botocore.handlers.REGISTER_FIRST:
+            events.register_first(event, handler)
+        else:
+            events.register_last(event, handler)
+
+
 def install() -> None:
     """Add the handlers to every future botocore session, and to boto3's default one if it exists."""
     builtin: list[Any] = botocore.handlers.BUILTIN_HANDLERS

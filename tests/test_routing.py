@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
@@ -496,3 +498,59 @@ def test_errors_raise_client_exception_in_the_aws_envelope(
     assert str(info.value) == (
         f"An error occurred (ClientException) when calling the ListJobs operation: {message}"
     )
+
+
+ATTACH_SCRIPT = """
+import boto3, socket
+from botocore.config import Config
+early = boto3.Session().client("batch", region_name="us-east-1")  # before the plugin is imported
+other = boto3.Session().client(
+    "batch", region_name="us-east-1", config=Config(retries={"total_max_attempts": 1})
+)
+
+def refuse(*args, **kwargs):
+    raise OSError("network used")
+
+socket.socket.connect = refuse
+socket.getaddrinfo = refuse
+
+from pytest_fakebatch import FakeBatch
+
+with FakeBatch() as fake:
+    job = fake.add_job("q")
+    FakeBatch.attach(early)
+    FakeBatch.attach(early)  # twice: still one set of handlers
+    assert [s["jobId"] for s in early.list_jobs(jobQueue="q")["jobSummaryList"]] == [job.job_id]
+    assert len(fake.calls) == 1
+    try:
+        other.list_jobs(jobQueue="q")
+    except Exception as error:
+        print("unattached:", type(error).__name__)
+    try:
+        FakeBatch.attach(boto3.Session().client("s3", region_name="us-east-1"))
+    except ValueError as error:
+        print(error)
+print("ok")
+"""
+
+
+def test_attach_routes_a_client_made_before_the_plugin_was_imported(tmp_path: Path) -> None:
+    script = tmp_path / "attach.py"
+    script.write_text(ATTACH_SCRIPT)
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "x",
+        "AWS_SECRET_ACCESS_KEY": "y",
+        "PYTEST_ADDOPTS": "",
+    }
+
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, check=False
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "unattached: EndpointConnectionError",
+        "attach() takes a Batch client, not a s3 client",
+        "ok",
+    ]
