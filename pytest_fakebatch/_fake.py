@@ -44,7 +44,9 @@ class FakeBatch:
 
     Use it as a context manager (``with FakeBatch() as fake:``) or through the ``fake_batch`` pytest
     fixture. ``region`` and ``account_id`` shape every ARN; ``seed`` makes generated ids and names
-    reproducible; ``wire=True`` answers through botocore's HTTP layer instead of short-cutting it.
+    reproducible; ``wire=True`` answers through botocore's HTTP layer instead of short-cutting it;
+    ``rate_limit`` throttles calls beyond that many a second of fake time; ``allow_unsupported``
+    lets a test using the fixture pass after calls the fake does not implement.
     """
 
     def __init__(
@@ -57,10 +59,7 @@ class FakeBatch:
         rate_limit: float | None = None,
         allow_unsupported: bool = False,
     ) -> None:
-        if not isinstance(region, str) or not _seeding.REGION.match(region):
-            raise ValueError(
-                f"region must be an AWS region name such as 'us-east-1', not {region!r}"
-            )
+        _seeding.check_region(region)
         if not isinstance(account_id, str) or not _seeding.ACCOUNT_ID.match(account_id):
             raise ValueError(f"account_id must be a string of 12 digits, not {account_id!r}")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
@@ -499,13 +498,7 @@ class FakeBatch:
         )
 
     def _region(self, region: str | None) -> str:
-        if region is None:
-            return self.region
-        if not isinstance(region, str) or not _seeding.REGION.match(region):
-            raise ValueError(
-                f"region must be an AWS region name such as 'us-east-1', not {region!r}"
-            )
-        return region
+        return self.region if region is None else _seeding.check_region(region)
 
     def _next_created_at(self) -> int:
         # Strictly increasing, so jobs added without a created_at list in the order they were added.

@@ -117,6 +117,12 @@ def check_order(created: int, started: int | None, stopped: int | None) -> None:
         raise ValueError(f"stopped_at ({stopped}) is before started_at ({started})")
 
 
+def check_region(region: object) -> str:
+    if not isinstance(region, str) or not REGION.match(region):
+        raise ValueError(f"region must be an AWS region name such as 'us-east-1', not {region!r}")
+    return region
+
+
 def check_name(label: str, value: object, pattern: re.Pattern[str]) -> None:
     if not isinstance(value, str):
         raise TypeError(f"{label} must be a string, not {value!r}")
