@@ -15,6 +15,7 @@ import botocore.handlers
 import botocore.session
 import pytest
 from botocore.validate import ParamValidator
+from hypothesis import settings
 
 from pytest_fakebatch import _routing
 
@@ -22,6 +23,11 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from botocore.model import OperationModel
+
+# Shared two-core machines stall now and then: a slow example is not a failure here (the suite
+# measures no time). Examples that create botocore clients take tens of milliseconds.
+settings.register_profile("pytest-fakebatch", deadline=None)
+settings.load_profile("pytest-fakebatch")
 
 _validated: list[str] = []
 

@@ -42,7 +42,7 @@ def test_job_statuses(status: str) -> None:
     assert status in JOB_STATUSES
 
 
-@settings(max_examples=50)
+@settings(max_examples=50, deadline=None)
 @given(kwargs=fbst.jobs())
 def test_jobs_are_accepted_by_add_job(kwargs: dict[str, Any]) -> None:
     # The documented pattern: the fake is built inside the test body, once per example.
@@ -63,7 +63,7 @@ def test_jobs_keeps_fixed_keywords(kwargs: dict[str, Any]) -> None:
     assert FakeBatch(seed=0).add_job(**kwargs).status == "FAILED"
 
 
-@settings(max_examples=40)
+@settings(max_examples=40, deadline=None)
 @given(kwargs=fbst.array_jobs(max_size=6))
 def test_array_jobs_are_accepted(kwargs: dict[str, Any]) -> None:
     parent = FakeBatch(seed=0).add_array_job(**kwargs)
@@ -71,7 +71,7 @@ def test_array_jobs_are_accepted(kwargs: dict[str, Any]) -> None:
     assert parent.array_size == kwargs["size"] == len(parent.children)
 
 
-@settings(max_examples=40)
+@settings(max_examples=40, deadline=None)
 @given(kwargs=fbst.multinode_jobs(max_nodes=5))
 def test_multinode_jobs_are_accepted(kwargs: dict[str, Any]) -> None:
     job = FakeBatch(seed=0).add_multinode_job(**kwargs)
@@ -128,7 +128,7 @@ def test_bad_strategy_arguments(strategy: Any, kwargs: dict[str, Any], message: 
         strategy(**kwargs)
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(
     kwargs=st.one_of(
         fbst.jobs(created_at=1_800_000_000_000),
