@@ -1,4 +1,5 @@
-"""The examples of docs/seeding.md, docs/property-testing.md and docs/asserting-calls.md, run.
+"""The examples of docs/seeding.md, docs/property-testing.md, docs/asserting-calls.md,
+docs/retries.md and docs/async.md, run.
 
 Each example is copied here as it appears on its page; every test first checks that the page still
 shows it word for word, then runs it, so a change that breaks an example breaks a test, and so does
@@ -8,7 +9,13 @@ options, header, failure report) run through ``pytester``; the others run in thi
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import json
+import os
 import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -562,3 +569,450 @@ def test_the_unsupported_operation_example(fake_batch: FakeBatch, batch_client: 
     )
 
     assert fake_batch.unsupported_calls == ["DescribeJobs"]
+
+
+# docs/retries.md
+
+RETRIES = "retries.md"
+
+INJECT_FAULT_SIGNATURE = """
+fake_batch.inject_fault(operation=None, *, error="TooManyRequestsException", times=1, after=0, message=None)
+"""
+
+SLEPT_FIXTURE = '''
+import botocore.endpoint
+import pytest
+
+
+@pytest.fixture
+def slept(monkeypatch):
+    """botocore's back-off delays, recorded instead of slept."""
+    delays = []
+    monkeypatch.setattr(botocore.endpoint.time, "sleep", delays.append)
+    return delays
+'''
+
+STANDARD_EXAMPLES = """
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+STANDARD = Config(retries={"mode": "standard", "total_max_attempts": 3})
+
+
+def test_throttling_is_retried_until_it_passes(fake_batch, slept):
+    fake_batch.add_job("nightly")
+    fake_batch.inject_fault("ListJobs", times=2)
+    client = boto3.client("batch", region_name="us-east-1", config=STANDARD)
+
+    response = client.list_jobs(jobQueue="nightly")
+
+    assert response["ResponseMetadata"]["RetryAttempts"] == 2
+    assert len(response["jobSummaryList"]) == 1
+    assert len(slept) == 2
+    assert [call.error.code if call.error else "ok" for call in fake_batch.calls] == [
+        "TooManyRequestsException",
+        "TooManyRequestsException",
+        "ok",
+    ]
+
+
+def test_throttling_past_the_retries_raises_what_aws_sends(fake_batch, slept):
+    fake_batch.add_queue("nightly")
+    fake_batch.inject_fault("ListJobs", times=3)
+    client = boto3.client("batch", region_name="us-east-1", config=STANDARD)
+
+    with pytest.raises(ClientError) as raised:
+        client.list_jobs(jobQueue="nightly")
+
+    response = raised.value.response
+    assert response["Error"] == {"Code": "TooManyRequestsException", "Message": "Too Many Requests"}
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 429
+    assert response["ResponseMetadata"]["RetryAttempts"] == 2
+
+
+def test_server_errors_are_retried_then_raised(fake_batch, slept):
+    fake_batch.add_queue("nightly")
+    fake_batch.inject_fault("ListJobs", error="ServerException", times=5)
+    client = boto3.client("batch", region_name="us-east-1", config=STANDARD)
+
+    with pytest.raises(client.exceptions.ServerException):
+        client.list_jobs(jobQueue="nightly")
+
+    assert len(fake_batch.get_calls("ListJobs")) == 3  # two faults are left over
+
+
+def test_a_client_exception_is_not_retried(fake_batch, slept):
+    fake_batch.add_queue("nightly")
+    fake_batch.inject_fault(error="ClientException", message="Queue is being updated.")
+    client = boto3.client("batch", region_name="us-east-1", config=STANDARD)
+
+    with pytest.raises(client.exceptions.ClientException) as raised:
+        client.list_jobs(jobQueue="nightly")
+
+    assert "Exception : Queue is being updated., RequestId: " in str(raised.value)
+    assert raised.value.response["ResponseMetadata"]["RetryAttempts"] == 0
+    assert slept == []
+"""
+
+AFTER_EXAMPLE = """
+def test_throttling_on_the_second_page(fake_batch, slept):
+    fake_batch.add_jobs(3, "nightly")
+    fake_batch.inject_fault("ListJobs", after=1, times=1)
+    client = boto3.client("batch", region_name="us-east-1", config=STANDARD)
+
+    pages = client.get_paginator("list_jobs").paginate(
+        jobQueue="nightly", PaginationConfig={"PageSize": 2}
+    )
+
+    assert sum(len(page["jobSummaryList"]) for page in pages) == 3
+    first, throttled, retried = fake_batch.get_calls("ListJobs")
+    assert throttled.error.code == "TooManyRequestsException"
+    assert throttled.params == retried.params  # the retry resends the same token
+"""
+
+ADAPTIVE_EXAMPLE = '''
+import boto3
+import botocore.retries.bucket
+import pytest
+from botocore.config import Config
+
+
+@pytest.fixture
+def no_client_rate_limit(monkeypatch):
+    """Adaptive mode's client-side limiter never waits."""
+    monkeypatch.setattr(
+        botocore.retries.bucket.TokenBucket, "acquire", lambda self, amount=1, block=True: True
+    )
+
+
+def test_adaptive_mode_retries_throttling(fake_batch, slept, no_client_rate_limit):
+    fake_batch.add_job("nightly")
+    fake_batch.inject_fault("ListJobs", times=2)
+    adaptive = Config(retries={"mode": "adaptive", "total_max_attempts": 3})
+    client = boto3.client("batch", region_name="us-east-1", config=adaptive)
+
+    response = client.list_jobs(jobQueue="nightly")
+
+    assert response["ResponseMetadata"]["RetryAttempts"] == 2
+    assert len(fake_batch.get_calls("ListJobs")) == 3
+'''
+
+RATE_LIMIT_EXAMPLE = """
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+ONE_ATTEMPT = Config(retries={"mode": "standard", "total_max_attempts": 1})
+
+
+@pytest.mark.fake_batch(rate_limit=2)
+def test_the_third_call_in_a_second_is_throttled(fake_batch):
+    fake_batch.clock.set(1_700_000_000_000)
+    fake_batch.add_queue("nightly")
+    client = boto3.client("batch", region_name="us-east-1", config=ONE_ATTEMPT)
+
+    client.list_jobs(jobQueue="nightly")
+    client.list_jobs(jobQueue="nightly")
+    with pytest.raises(ClientError) as raised:
+        client.list_jobs(jobQueue="nightly")
+    fake_batch.clock.advance(0.5)  # half a second of fake time refills one call
+    client.list_jobs(jobQueue="nightly")
+
+    assert raised.value.response["Error"]["Code"] == "TooManyRequestsException"
+    assert [call.error.code for call in fake_batch.calls if call.error] == [
+        "TooManyRequestsException"
+    ]
+"""
+
+RATE_LIMIT_RETRIES_EXAMPLE = """
+import boto3
+import botocore.endpoint
+import pytest
+from botocore.config import Config
+
+
+@pytest.mark.fake_batch(rate_limit=1)
+def test_a_retrying_client_walks_every_page(fake_batch, monkeypatch):
+    fake_batch.clock.set(1_700_000_000_000)
+    monkeypatch.setattr(botocore.endpoint.time, "sleep", fake_batch.clock.advance)
+    fake_batch.add_jobs(3, "nightly")
+    patient = Config(retries={"mode": "standard", "total_max_attempts": 10})
+    client = boto3.client("batch", region_name="us-east-1", config=patient)
+
+    pages = client.get_paginator("list_jobs").paginate(
+        jobQueue="nightly", PaginationConfig={"PageSize": 1}
+    )
+
+    assert sum(len(page["jobSummaryList"]) for page in pages) == 3
+    throttled = [call for call in fake_batch.calls if call.error]
+    assert throttled  # the second page was asked for in the same instant as the first
+    assert {call.error.code for call in throttled} == {"TooManyRequestsException"}
+"""
+
+
+# docs/async.md
+
+ASYNC = "async.md"
+
+ASYNC_EXAMPLE = """
+import asyncio
+
+from aiobotocore.session import get_session
+
+
+async def failed_job_ids(queue):  # the code under test
+    session = get_session()
+    async with session.create_client("batch", region_name="us-east-1") as client:
+        response = await client.list_jobs(jobQueue=queue, jobStatus="FAILED")
+        return [summary["jobId"] for summary in response["jobSummaryList"]]
+
+
+def test_failed_job_ids(fake_batch):
+    failed = fake_batch.add_job("nightly", status="FAILED")
+    fake_batch.add_job("nightly", status="RUNNING")
+
+    assert asyncio.run(failed_job_ids("nightly")) == [failed.job_id]
+"""
+
+ASYNC_PAGINATOR_EXAMPLE = """
+import asyncio
+
+from aiobotocore.session import get_session
+
+
+async def all_job_ids(queue):  # the code under test
+    session = get_session()
+    async with session.create_client("batch", region_name="us-east-1") as client:
+        paginator = client.get_paginator("list_jobs")
+        pages = paginator.paginate(jobQueue=queue, PaginationConfig={"PageSize": 4})
+        return [summary["jobId"] async for page in pages for summary in page["jobSummaryList"]]
+
+
+def test_every_page_is_walked(fake_batch):
+    jobs = fake_batch.add_jobs(10, "nightly")
+
+    assert asyncio.run(all_job_ids("nightly")) == [job.job_id for job in reversed(jobs)]
+    assert len(fake_batch.get_calls("ListJobs")) == 3
+"""
+
+ASYNC_ERRORS_EXAMPLE = """
+async def queue_exists(name):  # the code under test
+    async with get_session().create_client("batch", region_name="us-east-1") as client:
+        try:
+            await client.list_jobs(jobQueue=name)
+        except client.exceptions.ClientException:
+            return False
+        return True
+"""
+
+ASYNC_RETRIES_EXAMPLE = """
+import asyncio
+
+from aiobotocore.session import get_session
+
+
+async def list_jobs(queue):  # the code under test
+    async with get_session().create_client("batch", region_name="us-east-1") as client:
+        return await client.list_jobs(jobQueue=queue)
+
+
+def test_async_throttling_is_retried(fake_batch, monkeypatch):
+    delays = []
+
+    async def no_sleep(seconds):
+        delays.append(seconds)
+
+    monkeypatch.setattr(asyncio, "sleep", no_sleep)
+    fake_batch.add_job("nightly")
+    fake_batch.inject_fault("ListJobs", times=2)
+
+    response = asyncio.run(list_jobs("nightly"))
+
+    assert response["ResponseMetadata"]["RetryAttempts"] == 2
+    assert len(response["jobSummaryList"]) == 1
+    assert len(delays) == 2
+"""
+
+
+# Any wait in real time fails an example, unless the example replaced that wait itself (as the
+# pages show): botocore's back-off (time.sleep), aiobotocore's (asyncio.sleep), and adaptive mode's
+# client-side limiter (a Condition.wait with a timeout).
+NO_WAITING_CONFTEST = """
+import asyncio
+import threading
+import time
+
+import pytest
+
+
+class RealWait(AssertionError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def no_real_waiting(monkeypatch):
+    real_async_sleep, real_wait = asyncio.sleep, threading.Condition.wait
+
+    def sleep(seconds):
+        if seconds > 0:
+            raise RealWait(f"time.sleep({seconds!r})")
+
+    async def async_sleep(seconds, result=None):
+        if seconds > 0:
+            raise RealWait(f"asyncio.sleep({seconds!r})")
+        return await real_async_sleep(0, result)
+
+    def wait(self, timeout=None):
+        if timeout is not None and timeout > 0:
+            raise RealWait(f"Condition.wait({timeout!r})")
+        return real_wait(self, timeout)
+
+    monkeypatch.setattr(time, "sleep", sleep)
+    monkeypatch.setattr(asyncio, "sleep", async_sleep)
+    monkeypatch.setattr(threading.Condition, "wait", wait)
+"""
+
+
+def test_the_inject_fault_signature_as_shown() -> None:
+    definition = shown(RETRIES, INJECT_FAULT_SIGNATURE).replace("fake_batch.", "def ") + ": ..."
+    namespace: dict[str, Any] = {}
+    exec(definition, namespace)
+
+    def described(function: Any) -> list[tuple[str, Any, Any]]:
+        parameters = inspect.signature(function).parameters.values()
+        return [(p.name, p.kind, p.default) for p in parameters if p.name != "self"]
+
+    assert described(namespace["inject_fault"]) == described(FakeBatch.inject_fault)
+
+
+def test_the_retry_examples_pass_without_waiting(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(NO_WAITING_CONFTEST)
+    pytester.makepyfile(
+        test_retries="\n\n\n".join(
+            shown(RETRIES, example)
+            for example in (
+                SLEPT_FIXTURE,
+                STANDARD_EXAMPLES,
+                AFTER_EXAMPLE,
+                ADAPTIVE_EXAMPLE,
+                RATE_LIMIT_EXAMPLE,
+                RATE_LIMIT_RETRIES_EXAMPLE,
+            )
+        )
+    )
+
+    run(pytester).assert_outcomes(passed=8)
+
+
+def test_the_no_waiting_check_catches_adaptive_mode_unpatched(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(NO_WAITING_CONFTEST)
+    unpatched = shown(RETRIES, ADAPTIVE_EXAMPLE).replace(", no_client_rate_limit)", ")")
+    pytester.makepyfile(test_retries=shown(RETRIES, SLEPT_FIXTURE) + "\n\n\n" + unpatched)
+
+    result = run(pytester)
+
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*RealWait: Condition.wait(*"])
+
+
+def test_the_async_examples_pass_without_waiting(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("aiobotocore.session")
+    pytester.makeconftest(NO_WAITING_CONFTEST)
+    pytester.makepyfile(
+        test_async_examples="\n\n\n".join(
+            shown(ASYNC, example)
+            for example in (ASYNC_EXAMPLE, ASYNC_PAGINATOR_EXAMPLE, ASYNC_RETRIES_EXAMPLE)
+        )
+    )
+
+    run(pytester).assert_outcomes(passed=3)
+
+
+def test_the_async_errors_example(fake_batch: FakeBatch) -> None:
+    pytest.importorskip("aiobotocore.session")
+    namespace = run_code(ASYNC, ASYNC_EXAMPLE)
+    queue_exists = run_code(ASYNC, ASYNC_ERRORS_EXAMPLE, **namespace)["queue_exists"]
+    fake_batch.add_queue("nightly")
+
+    assert asyncio.run(queue_exists("nightly")) is True
+    assert asyncio.run(queue_exists("nope")) is False
+    assert [call.error.code if call.error else "ok" for call in fake_batch.calls] == [
+        "ok",
+        "ClientException",
+    ]
+
+
+# Run in a fresh interpreter: this process has imported aiobotocore.session long ago.
+LATE_IMPORT_SCRIPT = """
+import asyncio, json, sys
+
+import aiobotocore
+from botocore.exceptions import NoRegionError
+
+from pytest_fakebatch import FakeBatch
+
+outcome = {"session_imported_by_package": "aiobotocore.session" in sys.modules}
+
+
+async def region_and_jobs():
+    async with get_session().create_client("batch") as client:
+        return client.meta.region_name, len((await client.list_jobs(jobQueue="q"))["jobSummaryList"])
+
+
+with FakeBatch(region="eu-west-3") as fake:
+    fake.add_job("q")
+    from aiobotocore.session import get_session  # after the fake was entered
+
+    try:
+        outcome["late"] = asyncio.run(region_and_jobs())
+    except NoRegionError:
+        outcome["late"] = "NoRegionError"
+    with FakeBatch(region="eu-west-3") as inner:  # a nested fake does not look again
+        inner.add_job("q")
+        try:
+            outcome["nested"] = asyncio.run(region_and_jobs())
+        except NoRegionError:
+            outcome["nested"] = "NoRegionError"
+
+with FakeBatch(region="eu-west-3") as fake:  # imported before this outermost fake
+    fake.add_job("q")
+    outcome["early"] = asyncio.run(region_and_jobs())
+
+print(json.dumps(outcome))
+"""
+
+
+def test_the_aiobotocore_condition_as_shown(tmp_path: Path) -> None:
+    pytest.importorskip("aiobotocore.session")
+    shown(
+        ASYNC,
+        "**the module `aiobotocore.session` must have been imported when the outermost active\n"
+        "fake was entered.**",
+    )
+    shown(ASYNC, "`import aiobotocore` alone does not import\n`aiobotocore.session`")
+    shown(ASYNC, "it does\nnot look again when a nested fake is entered.")
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("AWS_") and name != "BOTO_CONFIG"
+    }
+    environment["AWS_CONFIG_FILE"] = str(tmp_path / "no-config")
+    environment["AWS_SHARED_CREDENTIALS_FILE"] = str(tmp_path / "no-credentials")
+
+    completed = subprocess.run(
+        [sys.executable, "-c", LATE_IMPORT_SCRIPT],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert json.loads(completed.stdout) == {
+        "session_imported_by_package": False,
+        "late": "NoRegionError",
+        "nested": "NoRegionError",
+        "early": ["eu-west-3", 1],
+    }
