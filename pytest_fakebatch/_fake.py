@@ -418,7 +418,10 @@ class FakeBatch:
     def answers_on_the_wire(self, operation: str) -> bool:
         """Whether a request for ``operation`` must take the wire path: with ``wire=True``, and
         whenever it may be throttled or meet an injected fault, so botocore's retries run."""
-        return self.wire or self._rate_limit is not None or self._faults.pending(operation)
+        if self.wire or self._rate_limit is not None:
+            return True
+        with self._store.lock:
+            return self._faults.pending(operation)
 
     # Faults
 

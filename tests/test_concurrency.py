@@ -1,0 +1,350 @@
+"""The store under threads: jobs seeded while other threads walk paginated listings.
+
+The guarantee (issue 6): the fake's state sits behind one re-entrant lock, and the active fake is
+process-wide, so code under test may call Batch from worker threads while the test seeds more jobs.
+Then no job is lost, a paginated walk never lists a job twice, a walk sees every job that was there
+when it began (and is still in the status it asked for), and nothing is raised but the service's
+own errors.
+
+Jobs cannot change status through the API yet (a later issue adds the operations that move them),
+so these threads seed jobs and list them; changing status while walking is not exercised here.
+
+Each thread makes its own boto3 session and client inside the thread, as boto3 recommends (only
+botocore's warmed, read-only model loader is shared, to keep the set-up quick). Threads
+never assert: they record what went wrong, and the test asserts on the records once all have ended.
+A deadline and a count bound each thread, so the whole module takes a few seconds.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import sys
+import threading
+import time
+import traceback
+from collections import Counter
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
+
+import boto3
+import botocore.session
+import pytest
+from botocore.exceptions import ClientError
+
+from pytest_fakebatch import FakeBatch, Job
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from botocore.client import BaseClient
+    from botocore.loaders import Loader
+
+PATHS = [pytest.param(False, id="fast"), pytest.param(True, id="wire")]
+QUEUES = ("alpha", "beta", "gamma")
+STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
+NAMES = ("train", "Train-2", "test", "eval")
+DEFINITIONS = ("def-a", "def-b")
+SHARES = (None, "s1", "s2")
+SEEDERS = 3
+WALKERS = 5
+SECONDS = 0.6  # per test: seeding stops then; a walk under way runs to its end
+JOBS_PER_SEEDER = 400  # about; an add_jobs call adds up to 5 at once
+WALKS_PER_WALKER = 60
+JOIN_TIMEOUT = 60.0
+SWITCH_INTERVAL = 1e-5  # seconds; CPython's default is 0.005
+
+
+class Query(NamedTuple):
+    """One ListJobs query, and a reference for which jobs it lists."""
+
+    queue: str
+    status: str | None = None
+    filter_name: str | None = None
+    filter_value: str = ""
+
+    def params(self) -> dict[str, Any]:
+        params: dict[str, Any] = {"jobQueue": self.queue}
+        if self.status is not None:
+            params["jobStatus"] = self.status
+        if self.filter_name is not None:
+            params["filters"] = [{"name": self.filter_name, "values": [self.filter_value]}]
+        return params
+
+    def lists(self, job: Job) -> bool:
+        if job.parent_id is not None or not job.job_queue.endswith(f":job-queue/{self.queue}"):
+            return False
+        status_matches = job.status == (self.status or "RUNNING")
+        value = self.filter_value
+        if self.filter_name is None:
+            return status_matches
+        if self.filter_name == "SHARE_IDENTIFIER":  # the one filter that keeps jobStatus
+            return status_matches and job.share_identifier == value
+        if self.filter_name == "JOB_NAME":  # any status; case-insensitive prefix
+            return job.job_name.lower().startswith(value.rstrip("*").lower())
+        if self.filter_name == "JOB_DEFINITION":  # any status; every revision of the name
+            return job.job_definition.rpartition("/")[2].rpartition(":")[0] == value
+        assert self.filter_name == "AFTER_CREATED_AT"
+        return job.created_at > int(value)
+
+
+def queries(after: int) -> list[Query]:
+    found = []
+    for queue in QUEUES:
+        found += [
+            Query(queue),
+            Query(queue, "SUCCEEDED"),
+            Query(queue, "PENDING"),
+            Query(queue, None, "JOB_NAME", "train*"),
+            Query(queue, "FAILED", "SHARE_IDENTIFIER", "s1"),
+            Query(queue, None, "JOB_DEFINITION", "def-b"),
+            Query(queue, None, "AFTER_CREATED_AT", str(after)),
+        ]
+    return found
+
+
+class Record:
+    """What the threads saw, shared between them."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.added: list[Job] = []  # parents and their children
+        self.problems: list[str] = []  # a walk that listed a job twice, missed or invented one
+        self.rejections: list[str] = []  # the service's ClientException
+        self.errors: list[str] = []  # anything else raised in a thread
+        self.walks = 0
+
+    def run(self, body: Callable[[], None]) -> None:
+        try:
+            body()
+        except ClientError as error:
+            target = (
+                self.rejections if error.response["Error"]["Code"] == "ClientException" else None
+            )
+            with self.lock:
+                (self.errors if target is None else target).append(traceback.format_exc())
+        except BaseException:  # reported by the test, in the main thread
+            with self.lock:
+                self.errors.append(traceback.format_exc())
+
+
+@functools.cache
+def _loader() -> Loader:
+    """botocore's model loader, warmed once: a new session loads the models in ~150 ms."""
+    session = botocore.session.Session()
+    session.create_client("batch", region_name="us-east-1")
+    return session.get_component("data_loader")  # type: ignore[no-any-return]
+
+
+def new_client(region: str) -> BaseClient:
+    """A session and client of the calling thread's own (a boto3 Session is not thread-safe); only
+    the loader's read-only cache of models is shared, to keep the set-up quick."""
+    session = botocore.session.Session()
+    session.register_component("data_loader", _loader())
+    return boto3.session.Session(botocore_session=session).client("batch", region_name=region)
+
+
+def walk(client: BaseClient, params: dict[str, Any], page_size: int) -> list[str]:
+    paginator = client.get_paginator("list_jobs")
+    pages = paginator.paginate(**params, PaginationConfig={"PageSize": page_size})
+    return [summary["jobId"] for page in pages for summary in page["jobSummaryList"]]
+
+
+Begin: TypeAlias = "Callable[[], float]"
+"""Called by a thread once it is set up: waits for all the others, returns the shared deadline."""
+
+
+def run_threads(targets: list[Callable[[Begin], None]], record: Record) -> None:
+    """Run each target in its own thread; a target sets up, then calls begin() before its work."""
+    _loader()  # warmed here, not by all the threads at once
+    deadline: list[float] = []
+    interval = sys.getswitchinterval()
+
+    def start_all() -> None:
+        # Switch threads far more often than every 5 ms, so races show up within the deadline
+        # (only once the threads are set up: creating clients is slow at this rate).
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        deadline.append(time.monotonic() + SECONDS)
+
+    barrier = threading.Barrier(len(targets), action=start_all)
+
+    def begin() -> float:
+        barrier.wait()
+        return deadline[0]
+
+    def thread_body(target: Callable[[Begin], None]) -> Callable[[], None]:
+        def body() -> None:
+            record.run(lambda: target(begin))
+
+        return body
+
+    threads = [threading.Thread(target=thread_body(target), daemon=True) for target in targets]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(JOIN_TIMEOUT)
+    finally:
+        sys.setswitchinterval(interval)
+    assert not [thread for thread in threads if thread.is_alive()], "a thread did not finish"
+
+
+@pytest.mark.parametrize("wire", PATHS)
+def test_walks_while_seeding_lose_nothing_and_list_no_job_twice(wire: bool) -> None:
+    record = Record()
+    with FakeBatch(seed=6, wire=wire) as fake:
+        for queue in QUEUES:
+            fake.add_jobs(20, queue, status="RUNNING", job_name="train", share_identifier="s1")
+            fake.add_jobs(10, queue, status="FAILED", job_definition="def-b")
+        record.added += fake.jobs
+        now = fake.clock.now_ms()
+        all_queries = queries(after=now)
+
+        def seeder(number: int) -> Callable[[Begin], None]:
+            def seed(begin: Begin) -> None:
+                rng = random.Random(number)
+                deadline = begin()
+                added = 0
+                while added < JOBS_PER_SEEDER and time.monotonic() < deadline:
+                    queue = rng.choice(QUEUES)
+                    # Some jobs go in the past, below where walks under way have got to.
+                    created_at = rng.choice([None, None, rng.randint(now - 5_000, now)])
+                    if rng.random() < 0.2:
+                        parent = fake.add_array_job(
+                            queue,
+                            size=rng.randint(2, 4),
+                            job_name=rng.choice(NAMES),
+                            job_definition=rng.choice(DEFINITIONS),
+                            child_statuses=rng.choice(STATUSES),
+                            created_at=created_at,
+                        )
+                        jobs = [parent, *parent.children]
+                    else:
+                        jobs = fake.add_jobs(
+                            rng.randint(1, 5),
+                            queue,
+                            status=rng.choice(STATUSES),  # type: ignore[arg-type]
+                            job_name=rng.choice(NAMES),
+                            job_definition=rng.choice(DEFINITIONS),
+                            share_identifier=rng.choice(SHARES),
+                            created_at=created_at,
+                        )
+                    added += len(jobs)
+                    with record.lock:
+                        record.added += jobs
+
+            return seed
+
+        def walker(number: int) -> Callable[[Begin], None]:
+            def walk_repeatedly(begin: Begin) -> None:
+                rng = random.Random(100 + number)
+                client = new_client(fake.region)
+                deadline = begin()
+                for _ in range(WALKS_PER_WALKER):
+                    if time.monotonic() >= deadline:
+                        break
+                    query = rng.choice(all_queries)
+                    before = {job.job_id for job in fake.jobs if query.lists(job)}
+                    listed = walk(client, query.params(), rng.choice((1, 2, 3, 7)))
+                    after = {job.job_id: job for job in fake.jobs}
+                    problems = check_walk(query, listed, before, after)
+                    with record.lock:
+                        record.problems += problems
+                        record.walks += 1
+
+            return walk_repeatedly
+
+        run_threads(
+            [seeder(n) for n in range(SEEDERS)] + [walker(n) for n in range(WALKERS)], record
+        )
+
+        assert record.errors == []
+        assert record.rejections == []  # every request here is valid: none should be refused
+        assert record.problems == []
+        assert record.walks >= WALKERS
+        added_ids = [job.job_id for job in record.added]
+        assert len(set(added_ids)) == len(added_ids)
+        assert Counter(job.job_id for job in fake.jobs) == Counter(added_ids)
+        assert len(added_ids) > 300, "the seeders added too few jobs to stress anything"
+
+        final = final_walk(new_client(fake.region), record.added)
+        assert sorted(final) == sorted(added_ids)
+
+
+def check_walk(
+    query: Query, listed: list[str], before: set[str], after: dict[str, Job]
+) -> list[str]:
+    """What is wrong with one walk: jobs twice, jobs missed, jobs that do not belong."""
+    problems = []
+    twice = sorted(job_id for job_id, seen in Counter(listed).items() if seen > 1)
+    if twice:
+        problems.append(f"{query}: listed twice: {twice}")
+    missed = sorted(before - set(listed))
+    if missed:
+        problems.append(f"{query}: missed {len(missed)} of {len(before)}: {missed[:5]}")
+    strangers = sorted(job_id for job_id in listed if not query.lists(after[job_id]))
+    if strangers:
+        problems.append(f"{query}: listed jobs it should not: {strangers[:5]}")
+    return problems
+
+
+def final_walk(client: BaseClient, added: list[Job]) -> list[str]:
+    """Every job, listed: each queue by status, and each array job's children by their status."""
+    listed = [
+        job_id
+        for queue in QUEUES
+        for status in STATUSES
+        for job_id in walk(client, {"jobQueue": queue, "jobStatus": status}, 100)
+    ]
+    for parent in added:
+        if parent.array_size is not None:
+            statuses = {child.status for child in parent.children}
+            for status in sorted(statuses):
+                listed += walk(client, {"arrayJobId": parent.job_id, "jobStatus": status}, 100)
+    return listed
+
+
+CALLERS = 8
+CALLS_PER_CALLER = 40
+
+
+@pytest.mark.parametrize("wire", PATHS)
+def test_the_call_log_records_every_call_once_under_threads(wire: bool) -> None:
+    record = Record()
+    made: list[list[tuple[str, int, str | None]]] = [[] for _ in range(CALLERS)]
+    with FakeBatch(seed=6, wire=wire) as fake:
+        fake.add_jobs(3, "q")
+
+        def caller(number: int) -> Callable[[Begin], None]:
+            def call(begin: Begin) -> None:
+                client = new_client(fake.region)
+                begin()
+                for index in range(CALLS_PER_CALLER):
+                    # A distinct maxResults tells each call apart in the log; every third call
+                    # names a missing queue, so failed calls are counted too.
+                    max_results = number * 1_000 + index + 1
+                    queue = "q" if index % 3 else f"missing-{number}"
+                    try:
+                        client.list_jobs(jobQueue=queue, maxResults=max_results)
+                        outcome = None
+                    except ClientError as error:
+                        outcome = error.response["Error"]["Code"]
+                    made[number].append((queue, max_results, outcome))
+
+            return call
+
+        run_threads([caller(n) for n in range(CALLERS)], record)
+        logged = [
+            (call.params["jobQueue"], call.params["maxResults"], call.error and call.error.code)
+            for call in fake.get_calls()
+        ]
+
+    assert record.errors == []
+    assert all(len(calls) == CALLS_PER_CALLER for calls in made)
+    assert [outcome for calls in made for _, _, outcome in calls].count("ClientException") == (
+        CALLERS * len(range(0, CALLS_PER_CALLER, 3))
+    )
+    assert len(logged) == CALLERS * CALLS_PER_CALLER
+    assert Counter(logged) == Counter(call for calls in made for call in calls)
+    # Each thread's calls are logged in the order it made them.
+    for number, calls in enumerate(made):
+        assert [call for call in logged if call[1] // 1_000 == number] == calls
