@@ -6,6 +6,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from botocore.exceptions import ClientError
 
     from pytest_fakebatch import Job
@@ -33,3 +35,54 @@ def client_error_detail(error: ClientError) -> str:
     assert match, error.response["Error"]["Message"]
     assert match["id"] == error.response["ResponseMetadata"]["RequestId"]
     return match["detail"]
+
+
+class AsyncClient:
+    """An aiobotocore Batch client behind botocore's synchronous calls, so that the listing tests
+    written for botocore run against aiobotocore unchanged (list_jobs, exceptions, paginators)."""
+
+    def __init__(self, region: str) -> None:
+        import asyncio
+
+        from aiobotocore.session import get_session
+
+        self._loop = asyncio.new_event_loop()
+        self._context = get_session().create_client("batch", region_name=region)
+        self._client = self._run(self._context.__aenter__())
+        self.exceptions = self._client.exceptions
+        self.meta = self._client.meta
+
+    def _run(self, awaitable: Any) -> Any:
+        return self._loop.run_until_complete(awaitable)
+
+    def list_jobs(self, **params: Any) -> Any:
+        return self._run(self._client.list_jobs(**params))
+
+    def get_paginator(self, name: str) -> _AsyncPaginator:
+        return _AsyncPaginator(self, self._client.get_paginator(name))
+
+    def close(self) -> None:
+        self._run(self._context.__aexit__(None, None, None))
+        self._loop.close()
+
+
+class _AsyncPaginator:
+    def __init__(self, client: AsyncClient, paginator: Any) -> None:
+        self._client, self._paginator = client, paginator
+
+    def paginate(self, **params: Any) -> _AsyncPages:
+        return _AsyncPages(self._client, self._paginator.paginate(**params))
+
+
+class _AsyncPages:
+    def __init__(self, client: AsyncClient, pages: Any) -> None:
+        self._client, self._pages = client, pages
+
+    def __iter__(self) -> Iterator[Any]:
+        async def collect() -> list[Any]:
+            return [page async for page in self._pages]
+
+        return iter(self._client._run(collect()))
+
+    def build_full_result(self) -> Any:
+        return self._client._run(self._pages.build_full_result())

@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from pytest_fakebatch import FakeBatch
-from tests.helpers import client_error_detail, ids
+from tests.helpers import AsyncClient, client_error_detail, ids
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -24,9 +24,15 @@ def fake(request: pytest.FixtureRequest) -> Iterator[FakeBatch]:
         yield fake
 
 
-@pytest.fixture
-def client(fake: FakeBatch) -> BaseClient:
-    return boto3.client("batch", region_name=fake.region)
+@pytest.fixture(params=["botocore", "aiobotocore"])
+def client(fake: FakeBatch, request: pytest.FixtureRequest) -> Iterator[BaseClient]:
+    if request.param == "botocore":
+        yield boto3.client("batch", region_name=fake.region)
+        return
+    pytest.importorskip("aiobotocore")
+    async_client = AsyncClient(fake.region)
+    yield async_client  # type: ignore[misc]
+    async_client.close()
 
 
 class TestArrayFactory:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from botocore.client import BaseClient
 
-from tests.helpers import client_error_detail, ids
+from tests.helpers import AsyncClient, client_error_detail, ids
 
 
 @pytest.fixture
@@ -26,9 +26,15 @@ def fake() -> Iterator[FakeBatch]:
         yield fake
 
 
-@pytest.fixture
-def client(fake: FakeBatch) -> BaseClient:
-    return boto3.client("batch", region_name=fake.region)
+@pytest.fixture(params=["botocore", "aiobotocore"])
+def client(fake: FakeBatch, request: pytest.FixtureRequest) -> Iterator[BaseClient]:
+    if request.param == "botocore":
+        yield boto3.client("batch", region_name=fake.region)
+        return
+    pytest.importorskip("aiobotocore")
+    async_client = AsyncClient(fake.region)
+    yield async_client  # type: ignore[misc]
+    async_client.close()
 
 
 def one_filter(name: str, value: str) -> list[dict[str, Any]]:
