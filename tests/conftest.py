@@ -18,11 +18,16 @@ from botocore.validate import ParamValidator
 from hypothesis import settings
 
 from pytest_fakebatch import _routing
+from tests.helpers import AsyncClient
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
+    from botocore.client import BaseClient
     from botocore.model import OperationModel
+
+    from pytest_fakebatch import FakeBatch
 
 # Shared two-core machines stall now and then: a slow example is not a failure here (the suite
 # measures no time). Examples that create botocore clients take tens of milliseconds.
@@ -92,3 +97,31 @@ def nothing_leaks() -> Iterator[None]:
 
 def _environment() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
+
+
+@pytest.fixture
+def clean_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No AWS settings from the developer's machine: no variables, no config files, fresh boto3."""
+    import boto3
+
+    for name in list(os.environ):
+        if name.startswith("AWS_") and name != "AWS_DATA_PATH":  # set by awscli on import
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+
+
+@pytest.fixture(params=["botocore", "aiobotocore"])
+def client(fake: FakeBatch, request: pytest.FixtureRequest) -> Iterator[BaseClient]:
+    """A Batch client in the module's ``fake``'s region: boto3's, then aiobotocore's behind the
+    same synchronous calls (see helpers.AsyncClient)."""
+    import boto3
+
+    if request.param == "botocore":
+        yield boto3.client("batch", region_name=fake.region)
+        return
+    pytest.importorskip("aiobotocore")
+    async_client = AsyncClient(fake.region)
+    yield async_client  # type: ignore[misc]
+    async_client.close()

@@ -8,9 +8,19 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from botocore.awsrequest import AWSPreparedRequest
+    from botocore.client import BaseClient
     from botocore.exceptions import ClientError
 
     from pytest_fakebatch import Job
+
+import pytest
+
+#: Parametrize a test using the fake_batch fixture over the fast and the wire path.
+PATHS = [
+    pytest.param(False, id="fast"),
+    pytest.param(True, id="wire", marks=pytest.mark.fake_batch(wire=True)),
+]
 
 ENVELOPE = re.compile(
     r"^Error executing request, Exception : (?P<detail>.*), RequestId: (?P<id>\S+)$"
@@ -86,3 +96,16 @@ class _AsyncPages:
 
     def build_full_result(self) -> Any:
         return self._client._run(self._pages.build_full_result())
+
+
+def record_requests(client: BaseClient, *, first: bool = False) -> list[AWSPreparedRequest]:
+    """The requests this client hands to ``before-send`` (only the wire path builds them), seen by
+    a handler registered first (before the fake's) or last."""
+    requests: list[AWSPreparedRequest] = []
+
+    def record(request: AWSPreparedRequest, **_: Any) -> None:
+        requests.append(request)
+
+    register = client.meta.events.register_first if first else client.meta.events.register_last
+    register("before-send.batch", record)
+    return requests

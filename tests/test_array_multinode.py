@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from pytest_fakebatch import FakeBatch
-from tests.helpers import AsyncClient, client_error_detail, ids
+from tests.helpers import client_error_detail, ids
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -22,17 +22,6 @@ def fake(request: pytest.FixtureRequest) -> Iterator[FakeBatch]:
     with FakeBatch(seed=9, wire=request.param) as fake:
         fake.clock.set(50_000)
         yield fake
-
-
-@pytest.fixture(params=["botocore", "aiobotocore"])
-def client(fake: FakeBatch, request: pytest.FixtureRequest) -> Iterator[BaseClient]:
-    if request.param == "botocore":
-        yield boto3.client("batch", region_name=fake.region)
-        return
-    pytest.importorskip("aiobotocore")
-    async_client = AsyncClient(fake.region)
-    yield async_client  # type: ignore[misc]
-    async_client.close()
 
 
 class TestArrayFactory:

@@ -14,6 +14,7 @@ import pytest
 from awscli.clidriver import create_clidriver
 
 from pytest_fakebatch import FakeBatch
+from tests.helpers import record_requests
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -21,6 +22,12 @@ if TYPE_CHECKING:
 
     from botocore.awsrequest import AWSPreparedRequest
     from botocore.client import BaseClient
+
+
+@pytest.fixture(autouse=True)
+def _no_aws_settings(clean_aws_environment: None) -> None:
+    """Autouse, so it runs before the fixtures that set variables for one test."""
+
 
 # What a developer's shell or a CI runner might hold (AWS's documented example values).
 REAL_KEY = "AKIAIOSFODNN7EXAMPLE"
@@ -64,17 +71,6 @@ PRESETS: dict[str, dict[str, str]] = {
 }
 
 
-@pytest.fixture(autouse=True)
-def aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No AWS settings from the developer's machine: no variables, no config files, fresh boto3."""
-    for name in list(os.environ):
-        if name.startswith("AWS_") and name != "AWS_DATA_PATH":  # set by awscli on import
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
-
-
 @pytest.fixture
 def real_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", REAL_KEY)
@@ -97,17 +93,6 @@ def process_profile(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     config.write_text(f"[profile p]\ncredential_process = {script}\n")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     return marker
-
-
-def capture_requests(client: BaseClient) -> list[AWSPreparedRequest]:
-    """Every request this client hands to ``before-send``, seen by a handler registered first."""
-    requests: list[AWSPreparedRequest] = []
-
-    def record(request: AWSPreparedRequest, **_: Any) -> None:
-        requests.append(request)
-
-    client.meta.events.register_first("before-send.batch", record)
-    return requests
 
 
 def credential_headers(request: AWSPreparedRequest) -> dict[str, str]:
@@ -352,7 +337,7 @@ MAKERS: dict[str, Callable[[], BaseClient]] = {
 def test_the_capture_sees_a_signed_request_outside_a_fake(real_keys: None) -> None:
     """The control for the tests below: the same capture does see real keys when no fake is on."""
     client = MAKERS["boto3.client"]()
-    requests = capture_requests(client)
+    requests = record_requests(client, first=True)
 
     class NotSent(Exception):
         pass
@@ -385,7 +370,7 @@ def test_the_wire_path_sends_no_credentials(maker: str, created: str) -> None:
     client = MAKERS[maker]() if created == "before" else None
     with fake:
         client = client or MAKERS[maker]()
-        requests = capture_requests(client)
+        requests = record_requests(client, first=True)
         job = fake.add_job(job_queue="q")
         listed = client.list_jobs(jobQueue="q")["jobSummaryList"]
 

@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from pytest_fakebatch import FakeBatch, Job
-from tests.helpers import AsyncClient, client_error_detail, ids, newest_first
+from tests.helpers import client_error_detail, ids, newest_first
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -25,17 +25,6 @@ ENVELOPE = re.compile(
 def fake(request: pytest.FixtureRequest) -> Iterator[FakeBatch]:
     with FakeBatch(seed=7, wire=request.param) as fake:
         yield fake
-
-
-@pytest.fixture(params=["botocore", "aiobotocore"])
-def client(fake: FakeBatch, request: pytest.FixtureRequest) -> Iterator[BaseClient]:
-    if request.param == "botocore":
-        yield boto3.client("batch", region_name=fake.region)
-        return
-    pytest.importorskip("aiobotocore")
-    async_client = AsyncClient(fake.region)
-    yield async_client  # type: ignore[misc]
-    async_client.close()
 
 
 def test_lists_running_jobs_only_by_default(fake: FakeBatch, client: BaseClient) -> None:

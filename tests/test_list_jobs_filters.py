@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
 from awscli.clidriver import create_clidriver
 
@@ -16,7 +15,7 @@ if TYPE_CHECKING:
 
     from botocore.client import BaseClient
 
-from tests.helpers import AsyncClient, client_error_detail, ids
+from tests.helpers import client_error_detail, ids
 
 
 @pytest.fixture
@@ -24,17 +23,6 @@ def fake() -> Iterator[FakeBatch]:
     with FakeBatch(seed=5) as fake:
         fake.clock.set(10_000)
         yield fake
-
-
-@pytest.fixture(params=["botocore", "aiobotocore"])
-def client(fake: FakeBatch, request: pytest.FixtureRequest) -> Iterator[BaseClient]:
-    if request.param == "botocore":
-        yield boto3.client("batch", region_name=fake.region)
-        return
-    pytest.importorskip("aiobotocore")
-    async_client = AsyncClient(fake.region)
-    yield async_client  # type: ignore[misc]
-    async_client.close()
 
 
 def one_filter(name: str, value: str) -> list[dict[str, Any]]:

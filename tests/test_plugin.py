@@ -8,50 +8,29 @@ import subprocess
 import sys
 import textwrap
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import boto3
 import pytest
 
 import pytest_fakebatch.plugin
 from pytest_fakebatch import FakeBatch
+from tests.helpers import PATHS, record_requests
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from botocore.awsrequest import AWSPreparedRequest
     from botocore.client import BaseClient
-
-PATHS = [
-    pytest.param(False, id="fast"),
-    pytest.param(True, id="wire", marks=pytest.mark.fake_batch(wire=True)),
-]
 
 
 @pytest.fixture(autouse=True)
-def aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No AWS settings from the developer's machine: no variables, no config files."""
-    for name in list(os.environ):
-        if name.startswith("AWS_") and name != "AWS_DATA_PATH":  # set by awscli on import
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
+def _no_aws_settings(clean_aws_environment: None) -> None:
+    """Autouse, so it runs before the fixtures that set variables for one test."""
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     """pytest in this process, without plugins that only slow it down or reorder its output."""
     return pytester.runpytest_inprocess("-p", "no:randomly", "-p", "no:hypothesispytest", *args)
-
-
-def record_wire_requests(client: BaseClient) -> list[AWSPreparedRequest]:
-    """Requests this client hands to ``before-send`` (only the wire path builds them)."""
-    requests: list[AWSPreparedRequest] = []
-
-    def record(request: AWSPreparedRequest, **_: Any) -> None:
-        requests.append(request)
-
-    client.meta.events.register_last("before-send.batch", record)
-    return requests
 
 
 # Fixtures
@@ -113,7 +92,7 @@ def test_batch_client_is_a_batch_client_in_the_fakes_region_answered_by_it(
     assert fake_batch.wire is wire
     assert batch_client.meta.service_model.service_name == "batch"
     assert batch_client.meta.region_name == fake_batch.region
-    sent = record_wire_requests(batch_client)
+    sent = record_requests(batch_client)
     job = fake_batch.add_job(job_queue="q")
 
     listed = batch_client.list_jobs(jobQueue="q")["jobSummaryList"]
@@ -146,7 +125,7 @@ def test_marker_keywords_reach_the_fake(fake_batch: FakeBatch) -> None:
     # The seed is the one given: the same ids as a fake built with it directly.
     assert fake_batch.add_job(job_queue="q").job_id == FakeBatch(seed=42).add_job().job_id
     client = boto3.client("batch", region_name="ap-southeast-2")
-    sent = record_wire_requests(client)
+    sent = record_requests(client)
     assert client.list_jobs(jobQueue="q")["jobSummaryList"]
     assert len(sent) == 1
 

@@ -28,6 +28,7 @@ from botocore.config import Config
 from botocore.stub import Stubber
 
 from pytest_fakebatch import FakeBatch, UnsupportedOperationError
+from tests.helpers import PATHS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -35,6 +36,12 @@ if TYPE_CHECKING:
 
     from botocore.awsrequest import AWSPreparedRequest
     from botocore.client import BaseClient
+
+
+@pytest.fixture(autouse=True)
+def _no_aws_settings(clean_aws_environment: None) -> None:
+    """Autouse, so it runs before the fixtures that set variables for one test."""
+
 
 # Real-looking keys a developer's shell might hold (AWS's documented example key pair).
 REAL_KEY = "AKIAIOSFODNN7EXAMPLE"
@@ -47,21 +54,6 @@ ENVELOPE = re.compile(
     r"Error executing request, Exception : (?P<detail>.+), RequestId: (?P<id>\S+)"
 )
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-PATHS = [
-    pytest.param(False, id="fast"),
-    pytest.param(True, id="wire", marks=pytest.mark.fake_batch(wire=True)),
-]
-
-
-@pytest.fixture(autouse=True)
-def aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No AWS settings from the developer's machine: no variables, no config files."""
-    for name in list(os.environ):
-        if name.startswith("AWS_") and name != "AWS_DATA_PATH":  # set by awscli on import
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
 
 
 @pytest.fixture
