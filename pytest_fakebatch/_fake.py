@@ -267,14 +267,7 @@ class FakeBatch:
         with self._store.lock:
             parent = self._parent(job_queue, job_name, job_definition, created_at, region)
             children = tuple(
-                Job(
-                    job_id=f"{parent.job_id}:{index}",
-                    job_name=parent.job_name,
-                    job_queue=parent.job_queue,
-                    job_definition=parent.job_definition,
-                    array_index=index,
-                    **_seeding.lifecycle(child_status, parent.created_at),
-                )
+                _child(parent, f"{parent.job_id}:{index}", child_status, array_index=index)
                 for index, child_status in enumerate(statuses)
             )
             parent = attrs.evolve(parent, status=derived, array_size=size, children=children)
@@ -321,14 +314,12 @@ class FakeBatch:
         with self._store.lock:
             parent = self._parent(job_queue, job_name, job_definition, created_at, region)
             nodes = tuple(
-                Job(
-                    job_id=f"{parent.job_id}#{index}",
-                    job_name=parent.job_name,
-                    job_queue=parent.job_queue,
-                    job_definition=parent.job_definition,
+                _child(
+                    parent,
+                    f"{parent.job_id}#{index}",
+                    node_status,
                     node_index=index,
                     is_main_node=index == main_node,
-                    **_seeding.lifecycle(node_status, parent.created_at),
                 )
                 for index, node_status in enumerate(statuses)
             )
@@ -563,3 +554,15 @@ class FakeBatch:
                 f"{arn!r} is in region {parts['region']}, not {region}; pass region= to add it there"
             )
         return parts["rest"]
+
+
+def _child(parent: Job, job_id: str, status: JobStatus, **position: Any) -> Job:
+    """An array child or a node: its parent's name, queue and definition, created with it."""
+    return Job(
+        job_id=job_id,
+        job_name=parent.job_name,
+        job_queue=parent.job_queue,
+        job_definition=parent.job_definition,
+        **position,
+        **_seeding.lifecycle(status, parent.created_at),
+    )

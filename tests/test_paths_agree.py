@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from hypothesis import given, settings
@@ -10,6 +10,9 @@ from hypothesis import strategies as st
 
 from pytest_fakebatch import FakeBatch
 from tests.test_list_jobs_properties import build, filters, stores
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 STATUSES = ["SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"]
 QUEUES = ["alpha", "beta"]
@@ -58,21 +61,32 @@ def call(client: Any, request: dict[str, Any], previous_token: str | None) -> tu
 def run(
     wire: bool, seed: int, jobs: list[dict[str, Any]], calls: list[dict[str, Any]]
 ) -> list[Any]:
-    with FakeBatch(seed=seed, wire=wire) as fake:
+    def seed_simple_jobs(fake: FakeBatch) -> None:
         fake.clock.set(1_700_000_000_000)
         for name in QUEUES:
             fake.add_queue(name)
         for spec in jobs:
             fake.add_job(**spec)
+
+    return outcomes(wire, seed, seed_simple_jobs, calls)
+
+
+def outcomes(
+    wire: bool, seed: int, seed_store: Callable[[FakeBatch], None], requests: list[dict[str, Any]]
+) -> list[tuple[str, Any]]:
+    """What each request got (a response, or an error's response); a request may walk on from
+    the previous nextToken."""
+    with FakeBatch(seed=seed, wire=wire) as fake:
+        seed_store(fake)
         client = boto3.client("batch", region_name=fake.region)
-        outcomes = []
+        results = []
         token = None
-        for request in calls:
+        for request in requests:
             outcome = call(client, request, token)
-            outcomes.append(outcome)
+            results.append(outcome)
             if outcome[0] == "ok":
                 token = outcome[1].get("nextToken", token)
-        return outcomes
+        return results
 
 
 @settings(max_examples=60, deadline=None)
@@ -89,17 +103,7 @@ def test_fast_and_wire_paths_agree(
 def run_rich(
     wire: bool, specs: list[tuple[str, dict[str, Any]]], requests: list[dict[str, Any]]
 ) -> list[Any]:
-    with FakeBatch(seed=11, wire=wire) as fake:
-        build(fake, specs)
-        client = boto3.client("batch", region_name=fake.region)
-        outcomes = []
-        token = None
-        for request in requests:
-            outcome = call(client, request, token)
-            outcomes.append(outcome)
-            if outcome[0] == "ok":
-                token = outcome[1].get("nextToken", token)
-        return outcomes
+    return outcomes(wire, 11, lambda fake: build(fake, specs), requests)
 
 
 @st.composite
