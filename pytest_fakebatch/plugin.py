@@ -78,12 +78,9 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"fake_batch: run seed {seed} (reproduce with --fake-batch-seed={seed})"
 
 
-def test_seed(run: int, nodeid: str) -> int:
+def per_test_seed(run: int, nodeid: str) -> int:
     """A test's seed: the run seed mixed with its node id, so it does not depend on other tests."""
     return (run ^ zlib.crc32(nodeid.encode())) & 0xFFFFFFFF
-
-
-test_seed.__test__ = False  # type: ignore[attr-defined]  # not a test for pytest to collect
 
 
 def fake_batch_options(marker: pytest.Mark | None) -> dict[str, Any]:
@@ -113,7 +110,7 @@ def fake_batch(
     __tracebackhide__ = True
     options = fake_batch_options(request.node.get_closest_marker("fake_batch"))
     if options.get("seed") is None:
-        options["seed"] = test_seed(run_seed(request.config), request.node.nodeid)
+        options["seed"] = per_test_seed(run_seed(request.config), request.node.nodeid)
     # The fake's environment goes through the test's monkeypatch too, so that undoing, last in
     # first out, restores the original even when the test monkeypatches the same variables.
     for name, value in ENVIRONMENT.items():

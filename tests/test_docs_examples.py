@@ -25,7 +25,7 @@ from hypothesis import given, settings
 
 from pytest_fakebatch import FakeBatch
 from pytest_fakebatch import strategies as fbst
-from pytest_fakebatch.plugin import test_seed
+from pytest_fakebatch.plugin import per_test_seed
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
@@ -149,7 +149,7 @@ def test_the_per_test_seed_formula() -> None:
     shown(SEEDING, "(run_seed ^ zlib.crc32(nodeid.encode())) & 0xFFFFFFFF")
     shown(SEEDING, "Run again with `--fake-batch-seed=1234`, the test gets seed 3776743885")
 
-    assert test_seed(1234, "test_nightly.py::test_failed_jobs") == 3776743885
+    assert per_test_seed(1234, "test_nightly.py::test_failed_jobs") == 3776743885
 
 
 def test_marker_and_fixed_times_examples_pass(pytester: pytest.Pytester) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from pytest_fakebatch.plugin import test_seed
+from pytest_fakebatch.plugin import per_test_seed
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -80,7 +80,7 @@ def test_same_run_seed_same_ids_whatever_runs_and_in_any_order(
     assert alone["test_two"] == first["test_two"]
     assert first["test_one"]["jobs"] != first["test_two"]["jobs"]
     assert other_seed["test_one"]["jobs"] != first["test_one"]["jobs"]
-    assert first["test_one"]["seed"] == test_seed(7, "test_recording.py::test_one")
+    assert first["test_one"]["seed"] == per_test_seed(7, "test_recording.py::test_one")
 
 
 def test_the_marker_seed_wins(pytester: pytest.Pytester, record_to: Path) -> None:
@@ -183,5 +183,5 @@ def test_xdist_workers_use_the_controllers_run_seed(
 
     result.assert_outcomes(passed=3)
     run_seed = int(re.search(r"fake_batch: run seed (\d+)", result.stdout.str())[1])  # type: ignore[index]
-    assert seeds["test_one"]["seed"] == test_seed(run_seed, "test_recording.py::test_one")
-    assert seeds["test_two"]["seed"] == test_seed(run_seed, "test_recording.py::test_two")
+    assert seeds["test_one"]["seed"] == per_test_seed(run_seed, "test_recording.py::test_one")
+    assert seeds["test_two"]["seed"] == per_test_seed(run_seed, "test_recording.py::test_two")
