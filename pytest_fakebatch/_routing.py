@@ -6,12 +6,13 @@ so every botocore session made afterwards (boto3's default session, ``boto3.Sess
 active:
 
 - ``before-call.batch`` (fast path): answers with the response botocore would have parsed, no HTTP;
-- ``before-send.batch`` (wire path, ``FakeBatch(wire=True)``): answers with an HTTP response that
-  botocore parses, retries and raises from as it would one from AWS;
+- ``before-send.batch`` (wire path: ``FakeBatch(wire=True)``, and any call that may meet an
+  injected fault or the rate limit): answers with an HTTP response that botocore parses, retries
+  and raises from as it would one from AWS (an AioAWSResponse for aiobotocore clients);
 - ``choose-signer.batch``: turns signing off, so no credentials of any kind sign a Batch request.
 
 While a fake is active this module also sets dummy credentials in the environment, and gives Batch
-clients created meanwhile dummy keys, so that no credential provider (a profile's
+clients created meanwhile (botocore's, and aiobotocore's if it is loaded) dummy keys, so that no credential provider (a profile's
 ``credential_process``, SSO, a container or instance metadata endpoint) runs for them, and the
 fake's region where no region is configured.
 """
@@ -233,6 +234,10 @@ def attach(client: Any) -> None:
     emitter = getattr(events, "_emitter", events)
     if _on_before_call in emitter._handlers.prefix_search("before-call.batch.ListJobs"):
         return
+    _register(events)
+
+
+def _register(events: Any) -> None:
     for event, handler, position in _HANDLERS:
         if position is botocore.handlers.REGISTER_FIRST:
             events.register_first(event, handler)
@@ -249,12 +254,7 @@ def install() -> None:
     boto3 = sys.modules.get("boto3")
     default_session = getattr(boto3, "DEFAULT_SESSION", None)
     if default_session is not None:
-        events = default_session._session.get_component("event_emitter")
-        for event, handler, position in _HANDLERS:
-            if position is botocore.handlers.REGISTER_FIRST:
-                events.register_first(event, handler)
-            else:
-                events.register_last(event, handler)
+        _register(default_session._session.get_component("event_emitter"))
 
 
 # Credentials and region for Batch clients created while a fake is active
