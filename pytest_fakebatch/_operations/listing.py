@@ -56,7 +56,7 @@ def list_jobs(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
     filter_ = parse_filters(params.get("filters"))
     status = _job_status(params.get("jobStatus"))
     scope = _scope(store, region, selectors[0], params[selectors[0]])
-    if scope.children:
+    if scope.job_id is not None:  # an array's children or a job's nodes
         filter_ = None  # "The filter doesn't apply to child jobs in an array or MNP jobs."
 
     if filter_ is None or filter_.combines_with_status:
@@ -113,8 +113,7 @@ class _Scope(NamedTuple):
     job_index: JobIndex
     identity: str
     job_id: Callable[[Any], str] | None
-    """From the second part of a sort key to the job's id (None: it is the id)."""
-    children: bool
+    """From a child's sort key to its id; None for a queue, whose keys end with the job id."""
     job_arn_prefix: str
 
 
@@ -124,9 +123,7 @@ def _scope(store: Store, region: str, selector: str, value: str) -> _Scope:
         if queue is None:
             # Chosen: the only real "not found" text for a queue, SubmitJob's (base2genomics/batchit#13).
             raise client_exception(f"JobQueue {value} not found.")
-        return _Scope(
-            store.queue_index(queue), queue.arn, None, False, _arns.job_arn_prefix(queue.arn)
-        )
+        return _Scope(store.queue_index(queue), queue.arn, None, _arns.job_arn_prefix(queue.arn))
     job = store.jobs.get(value)
     index = (
         None
@@ -138,7 +135,7 @@ def _scope(store: Store, region: str, selector: str, value: str) -> _Scope:
         kind = "array" if array else "multi-node parallel"
         raise client_exception(f"No {kind} job found with id {value}.")  # chosen
     child_id = _child_id(job.job_id, ":" if array else "#")
-    return _Scope(index, job.job_id, child_id, True, _arns.job_arn_prefix(job.job_queue))
+    return _Scope(index, job.job_id, child_id, _arns.job_arn_prefix(job.job_queue))
 
 
 def _check_types(params: Mapping[str, Any]) -> None:
