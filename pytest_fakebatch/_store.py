@@ -12,7 +12,6 @@ negated index makes a newest-first walk list them in index order.
 from __future__ import annotations
 
 import threading
-from bisect import insort
 from typing import Any, TypeAlias
 
 from . import _arns
@@ -28,24 +27,37 @@ def sort_key(job: Job) -> SortKey:
 
 
 class JobIndex:
-    """One queue's (or one parent's) jobs as sorted keys, per status and for every status."""
+    """One queue's (or one parent's) jobs as sorted keys, per status and for every status.
 
-    __slots__ = ("all", "by_status")
+    A key newer than the rest is appended in O(1). An older one (a test seeding with its own
+    ``created_at``) is appended too and the list marked unsorted; the next read sorts it, which
+    Python's sort does in about linear time for a list that is sorted but for a few keys. Seeding
+    in any order therefore costs O(n log n) at worst, not the O(n^2) of inserting in place.
+    """
+
+    __slots__ = ("_all", "_by_status", "_unsorted")
 
     def __init__(self) -> None:
-        self.all: list[SortKey] = []
-        self.by_status: dict[JobStatus, list[SortKey]] = {status: [] for status in JOB_STATUSES}
+        self._all: list[SortKey] = []
+        self._by_status: dict[JobStatus, list[SortKey]] = {status: [] for status in JOB_STATUSES}
+        self._unsorted: set[JobStatus | None] = set()
 
     def add(self, key: SortKey, status: JobStatus) -> None:
-        _insert(self.all, key)
-        _insert(self.by_status[status], key)
+        for name, keys in ((None, self._all), (status, self._by_status[status])):
+            if keys and key < keys[-1]:
+                self._unsorted.add(name)
+            keys.append(key)
 
+    def keys(self, status: JobStatus | None) -> list[SortKey]:
+        """The sorted keys of the jobs in ``status`` (None: every status). Do not change them."""
+        keys = self._all if status is None else self._by_status[status]
+        if status in self._unsorted:
+            keys.sort()
+            self._unsorted.discard(status)
+        return keys
 
-def _insert(keys: list[SortKey], key: SortKey) -> None:
-    if not keys or keys[-1] < key:
-        keys.append(key)  # the common case: the newest job so far
-    else:
-        insort(keys, key)
+    def count(self, status: JobStatus) -> int:
+        return len(self._by_status[status])
 
 
 class Store:

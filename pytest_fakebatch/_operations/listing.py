@@ -62,10 +62,10 @@ def list_jobs(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
     if filter_ is None or filter_.combines_with_status:
         # "If you don't specify a status, only RUNNING jobs are returned."
         status = status or "RUNNING"
-        keys = scope.job_index.by_status[status]
+        keys = scope.job_index.keys(status)
     else:
         status = None  # other filters: "jobStatus is ignored and jobs with any status are returned"
-        keys = scope.job_index.all
+        keys = scope.job_index.keys(None)
     limit = _page_size(params.get("maxResults"), PAGE_CAP if filter_ is None else FILTERED_PAGE_CAP)
     query = ("ListJobs", region, selectors[0], scope.identity, status, filter_)
 
@@ -217,7 +217,7 @@ class _Renderer:
     def _status_summary(self, parent_id: str) -> dict[str, int]:
         children = self._store.child_index(parent_id)
         assert children is not None
-        return {status: len(children.by_status[status]) for status in JOB_STATUSES}
+        return {status: children.count(status) for status in JOB_STATUSES}
 
 
 def _drop_started_at_of_succeeded(summaries: list[dict[str, Any]]) -> None:
