@@ -270,11 +270,9 @@ class FakeBatch:
                 _child(parent, f"{parent.job_id}:{index}", child_status, array_index=index)
                 for index, child_status in enumerate(statuses)
             )
-            parent = attrs.evolve(parent, status=derived, array_size=size, children=children)
-            self._store.add_job(parent)
-            for child in children:
-                self._store.add_job(child)
-            return parent
+            return self._add_family(
+                attrs.evolve(parent, status=derived, array_size=size, children=children)
+            )
 
     def add_multinode_job(
         self,
@@ -339,10 +337,14 @@ class FakeBatch:
                 num_nodes=num_nodes,
                 nodes=nodes,
             )
-            self._store.add_job(parent)
-            for node in nodes:
-                self._store.add_job(node)
-            return parent
+            return self._add_family(parent)
+
+    def _add_family(self, parent: Job) -> Job:
+        """Store an array or multi-node job, then its children or nodes (the store's order)."""
+        self._store.add_job(parent)
+        for child in parent.children or parent.nodes:
+            self._store.add_job(child)
+        return parent
 
     # Inspection
 
@@ -411,6 +413,8 @@ class FakeBatch:
         whenever it may be throttled or meet an injected fault, so botocore's retries run."""
         if self.wire or self._rate_limit is not None:
             return True
+        if not self._faults:  # the usual case, on every fast-path call: no lock needed
+            return False
         with self._store.lock:
             return self._faults.pending(operation)
 

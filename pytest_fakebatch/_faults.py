@@ -60,6 +60,9 @@ class Faults:
         failure = ServiceError(error, detail, status, envelope=error == "ClientException")
         self._pending.append(Fault(operation, failure, times, after))
 
+    def __bool__(self) -> bool:
+        return bool(self._pending)
+
     def pending(self, operation: str) -> bool:
         """Whether a request for ``operation`` may still meet a fault."""
         return any(fault.matches(operation) for fault in self._pending)

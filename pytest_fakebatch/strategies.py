@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
+from . import _arns, _seeding
 from .models import (
     ARRAY_PARENT_STATUSES,
     CONTAINER_EXITED,
@@ -308,25 +309,22 @@ def job_objects() -> st.SearchStrategy[Job]:
     """Standalone Job objects consistent with their status (what ``st.from_type(Job)`` draws)."""
 
     def build(kwargs: dict[str, Any], job_id: Any) -> Job:
-        status: JobStatus = kwargs["status"]
-        created = kwargs["created_at"] or _EPOCH_MS
-        started = kwargs.get("started_at", created) if status in STARTED_STATUSES else None
-        stopped = kwargs.get("stopped_at", started) if status in FINISHED_STATUSES else None
-        exit_code = kwargs.get("exit_code", 0 if status == "SUCCEEDED" else 1)
+        # The same checks and defaults as FakeBatch.add_job, without a fake to hold the job.
+        region, account = "us-east-1", "123456789012"
         return Job(
             job_id=str(job_id),
             job_name=kwargs["job_name"] or "job",
-            job_queue=f"arn:aws:batch:us-east-1:123456789012:job-queue/{kwargs['job_queue']}",
-            job_definition=f"arn:aws:batch:us-east-1:123456789012:job-definition/{kwargs['job_definition']}:1",
-            status=status,
-            created_at=created,
-            started_at=started,
-            stopped_at=stopped,
-            status_reason=kwargs.get("status_reason", CONTAINER_EXITED)
-            if status in FINISHED_STATUSES
-            else None,
-            exit_code=exit_code if status in FINISHED_STATUSES else None,
+            job_queue=_arns.queue_arn(region, account, kwargs["job_queue"]),
+            job_definition=_arns.job_definition_arn(region, account, kwargs["job_definition"], 1),
             share_identifier=kwargs["share_identifier"],
+            **_seeding.lifecycle(
+                kwargs["status"],
+                kwargs["created_at"] or _EPOCH_MS,
+                kwargs.get("started_at"),
+                kwargs.get("stopped_at"),
+                kwargs.get("status_reason"),
+                kwargs.get("exit_code"),
+            ),
         )
 
     return st.builds(build, jobs(), st.uuids(version=4))
