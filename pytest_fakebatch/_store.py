@@ -11,7 +11,9 @@ negated index makes a newest-first walk list them in index order.
 
 from __future__ import annotations
 
+import heapq
 import threading
+from bisect import bisect_left
 from typing import Any, TypeAlias
 
 from . import _arns
@@ -59,6 +61,29 @@ class JobIndex:
     def count(self, status: JobStatus) -> int:
         return len(self._by_status[status])
 
+    def move(self, key: SortKey, old: JobStatus, new: JobStatus) -> None:
+        """A job changed status: O(log n) to find its key, and a memmove to take it out."""
+        if old != new:
+            _delete(self.keys(old), key)
+            self.add_status_key(key, new)
+
+    def remove(self, key: SortKey, status: JobStatus) -> None:
+        _delete(self.keys(None), key)
+        _delete(self.keys(status), key)
+
+    def add_status_key(self, key: SortKey, status: JobStatus) -> None:
+        keys = self._by_status[status]
+        if keys and key < keys[-1]:
+            self._unsorted.add(status)
+        keys.append(key)
+
+
+def _delete(keys: list[SortKey], key: SortKey) -> None:
+    position = bisect_left(keys, key)
+    if position == len(keys) or keys[position] != key:
+        raise KeyError(key)  # the store's indexes disagree with its jobs: a bug in the fake
+    del keys[position]
+
 
 class Store:
     """Everything the fake knows, across regions, behind one lock.
@@ -80,6 +105,10 @@ class Store:
         #: Rendered summaries by job id, and their nested dicts' keys (see listing). Whatever
         #: replaces or removes a job must drop its entry.
         self.summary_cache: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}
+        #: Tags by resource ARN (jobs, queues, job definitions, compute environments).
+        self.tags: dict[str, dict[str, str]] = {}
+        # Finished top-level jobs as (expires at, job id): retention drops them in this order.
+        self._expiry: list[tuple[int, str]] = []
 
     # Queues
 
@@ -139,14 +168,49 @@ class Store:
         """Store a job; an array parent or multi-node job must come before its children."""
         self.jobs[job.job_id] = job
         self.summary_cache.pop(job.job_id, None)
-        parent_id = job.parent_id
-        if parent_id is None:
-            index = self._indexes[job.job_queue]
-        else:
-            index = self._child_indexes[parent_id]
+        index = self._index_of(job)
         if job.array_size is not None or job.num_nodes is not None:
             self._child_indexes[job.job_id] = JobIndex()
         index.add(sort_key(job), job.status)
+
+    def replace_job(self, job: Job) -> Job:
+        """Store a new version of a job (same id, queue and createdAt); returns the old one.
+
+        An array child or node's parent is not updated here: the lifecycle does that once for all
+        the children that changed together.
+        """
+        old = self.jobs[job.job_id]
+        self.jobs[job.job_id] = job
+        self.summary_cache.pop(job.job_id, None)
+        self._index_of(job).move(sort_key(job), old.status, job.status)
+        return old
+
+    def remove_job(self, job_id: str) -> None:
+        """Forget a top-level job, and its children or nodes."""
+        job = self.jobs.pop(job_id)
+        self.summary_cache.pop(job_id, None)
+        self.tags.pop(job.job_arn, None)
+        self._index_of(job).remove(sort_key(job), job.status)
+        for child in job.children or job.nodes:
+            del self.jobs[child.job_id]
+            self.summary_cache.pop(child.job_id, None)
+        self._child_indexes.pop(job_id, None)
+
+    def expire_after(self, job_id: str, expires_at: int) -> None:
+        """Drop a finished top-level job once the clock reaches ``expires_at`` (retention)."""
+        heapq.heappush(self._expiry, (expires_at, job_id))
+
+    def expire(self, now_ms: int) -> None:
+        """Forget every finished job whose retention ended by ``now_ms``. O(1) when none has."""
+        expiry = self._expiry
+        while expiry and expiry[0][0] <= now_ms:
+            _, job_id = heapq.heappop(expiry)
+            if job_id in self.jobs:
+                self.remove_job(job_id)
+
+    def _index_of(self, job: Job) -> JobIndex:
+        parent_id = job.parent_id
+        return self._indexes[job.job_queue] if parent_id is None else self._child_indexes[parent_id]
 
     def child_index(self, parent_id: str) -> JobIndex | None:
         """The index of an array job's children or a multi-node job's nodes."""

@@ -6,7 +6,9 @@ entry points may load this module in projects that never call AWS Batch.
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Final, Literal
 
 import attrs
 
@@ -57,23 +59,88 @@ def array_parent_status(child_statuses: list[JobStatus]) -> JobStatus:
     return "FAILED" if "FAILED" in child_statuses else "SUCCEEDED"
 
 
+def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return value if isinstance(value, MappingProxyType) else MappingProxyType(dict(value))
+
+
+_EMPTY: Final[Mapping[str, Any]] = MappingProxyType({})
+
+
 @attrs.frozen(kw_only=True)
 class JobQueue:
-    """A job queue. ``name`` is unique within a region."""
+    """A job queue. ``name`` is unique within a region.
+
+    ``properties`` holds the rest of what CreateJobQueue / UpdateJobQueue set, camelCase, as the
+    service returns it in DescribeJobQueues (``computeEnvironmentOrder``, ``schedulingPolicyArn``,
+    ``jobStateTimeLimitActions``, ...).
+    """
 
     name: str
     arn: str
     region: str
+    state: Literal["ENABLED", "DISABLED"] = "ENABLED"
+    status: str = "VALID"
+    priority: int = 1
+    properties: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen_mapping)
+
+    @property
+    def scheduling_policy_arn(self) -> str | None:
+        """The fair-share scheduling policy: a queue with one requires a shareIdentifier on jobs."""
+        return self.properties.get("schedulingPolicyArn")
 
 
 @attrs.frozen(kw_only=True)
 class JobDefinition:
-    """One revision of a job definition. Registering the same name again makes the next revision."""
+    """One revision of a job definition. Registering the same name again makes the next revision.
+
+    ``properties`` holds what RegisterJobDefinition set besides the name, type and tags, camelCase,
+    as the service returns it in DescribeJobDefinitions (``containerProperties``, ``parameters``,
+    ``retryStrategy``, ``timeout``, ``nodeProperties``, ``propagateTags``, ...).
+    """
 
     name: str
     revision: int
     arn: str
     region: str
+    status: Literal["ACTIVE", "INACTIVE"] = "ACTIVE"
+    type: Literal["container", "multinode"] = "container"
+    properties: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen_mapping)
+
+
+@attrs.frozen(kw_only=True)
+class ComputeEnvironment:
+    """A compute environment: stored and described, nothing runs on it."""
+
+    name: str
+    arn: str
+    region: str
+    type: Literal["MANAGED", "UNMANAGED"] = "MANAGED"
+    state: Literal["ENABLED", "DISABLED"] = "ENABLED"
+    status: str = "VALID"
+    properties: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen_mapping)
+
+
+DependencyType = Literal["N_TO_N", "SEQUENTIAL"]
+
+
+@attrs.frozen
+class Dependency:
+    """One entry of a job's ``dependsOn``: a job id, and for array jobs N_TO_N or SEQUENTIAL."""
+
+    job_id: str | None
+    type: DependencyType | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Attempt:
+    """One run of a job's container that ended (JobDetail ``attempts``)."""
+
+    started_at: int | None
+    stopped_at: int
+    exit_code: int | None = None
+    reason: str | None = None
+    """The container's reason (``container.reason``), e.g. why it could not run."""
+    status_reason: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -102,14 +169,25 @@ class Job:
     array_size: int | None = None
     array_index: int | None = None
     children: tuple[Job, ...] = ()
-    """An array parent's child jobs (``<parentId>:<index>``), in index order, as they were created."""
+    """An array parent's child jobs (``<parentId>:<index>``), in index order, as they are now:
+    the fake replaces the parent whenever a child changes."""
 
     # Multi-node parallel jobs: the parent has num_nodes and nodes; a node has node_index.
     num_nodes: int | None = None
     node_index: int | None = None
     is_main_node: bool | None = None
     nodes: tuple[Job, ...] = ()
-    """A multi-node job's nodes (``<jobId>#<index>``), in index order, as they were created."""
+    """A multi-node job's nodes (``<jobId>#<index>``), in index order, as they are now."""
+
+    # The job lifecycle (SubmitJob, CancelJob, TerminateJob and the test's own moves).
+    depends_on: tuple[Dependency, ...] = ()
+    attempts: tuple[Attempt, ...] = ()
+    is_cancelled: bool = False
+    is_terminated: bool = False
+    spec: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen_mapping)
+    """What SubmitJob fixed for the job's JobDetail, camelCase, as DescribeJobs returns it
+    (``parameters``, ``container``, ``retryStrategy``, ``timeout``, ``tags``, ...). Empty for a
+    seeded job."""
 
     @property
     def job_arn(self) -> str:
