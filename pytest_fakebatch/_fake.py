@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from . import _arns, _calls, _routing, _seeding
+from . import _arns, _calls, _lifecycle, _routing, _seeding, _uri
 from ._calls import Call, CallError
 from ._clock import Clock
 from ._errors import ServiceError
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
     from types import TracebackType
 
 
+#: "The job state for SUCCEEDED jobs is persisted in AWS Batch for at least 7 days" (user guide).
+DEFAULT_RETENTION: Final = timedelta(days=7)
+
 # The error code a call the fake does not implement is logged with (it never reaches botocore).
 _UNSUPPORTED = "pytest-fakebatch:UnsupportedOperation"
 
@@ -46,7 +50,9 @@ class FakeBatch:
     fixture. ``region`` and ``account_id`` shape every ARN; ``seed`` makes generated ids and names
     reproducible; ``wire=True`` answers through botocore's HTTP layer instead of short-cutting it;
     ``rate_limit`` throttles calls beyond that many a second of fake time; ``allow_unsupported``
-    lets a test using the fixture pass after calls the fake does not implement.
+    lets a test using the fixture pass after calls the fake does not implement; ``retention``
+    (a timedelta or seconds of fake time; None: for ever) is how long finished jobs stay listable
+    and describable.
     """
 
     def __init__(
@@ -58,6 +64,7 @@ class FakeBatch:
         wire: bool = False,
         rate_limit: float | None = None,
         allow_unsupported: bool = False,
+        retention: timedelta | float | None = DEFAULT_RETENTION,
     ) -> None:
         _seeding.check_region(region)
         if not isinstance(account_id, str) or not _seeding.ACCOUNT_ID.match(account_id):
@@ -80,8 +87,7 @@ class FakeBatch:
         self._rate_limit = None if rate_limit is None else RateLimit(rate_limit)
         self._faults = Faults()
         self._ids = IdFactory(self.seed)
-        self._store = Store(account_id)
-        self._last_default_created_at = -1
+        self._store = Store(account_id, self.clock, self._ids, _retention_ms(retention))
         #: Batch operations code under test called that the fake does not implement, in order.
         self.unsupported_calls: list[str] = []
         #: Every Batch call, in order, as the service received it (see ``get_calls``).
@@ -346,11 +352,55 @@ class FakeBatch:
             self._store.add_job(child)
         return parent
 
+    # Moving jobs (nothing moves on its own)
+
+    def set_status(
+        self,
+        job_id: str,
+        status: JobStatus,
+        *,
+        reason: str | None = None,
+        exit_code: int | None = None,
+    ) -> Job:
+        """Move a job forward to ``status`` (any later status, or FAILED), stamping startedAt and
+        stoppedAt from the clock. ``reason`` becomes its statusReason; ``exit_code`` is for a
+        finished job. An array parent follows its children: move them instead."""
+        with self._store.lock:
+            self._expire()
+            return _lifecycle.set_status(
+                self._store, job_id, status, reason=reason, exit_code=exit_code
+            )
+
+    def advance(self, job_id: str | None = None) -> list[Job]:
+        """Take one job (an array parent: each of its children), or every job that can move, one
+        step as the scheduler would: SUBMITTED to PENDING (waiting on dependencies) or RUNNABLE,
+        PENDING to RUNNABLE (or FAILED when a dependency failed), RUNNABLE to STARTING, STARTING
+        to RUNNING. Returns the jobs that moved."""
+        with self._store.lock:
+            self._expire()
+            return _lifecycle.advance(self._store, job_id)
+
+    def complete(self, job_id: str, *, exit_code: int = 0, reason: str | None = None) -> Job:
+        """End the job's current attempt: SUCCEEDED for exit code 0; otherwise back to RUNNABLE
+        while its retryStrategy allows another attempt, else FAILED. Runs the job first if it is
+        not RUNNING yet; for an array parent, ends every unfinished child."""
+        with self._store.lock:
+            self._expire()
+            return _lifecycle.complete(self._store, job_id, exit_code=exit_code, reason=reason)
+
+    def run_all(self) -> None:
+        """Run every job to its end, step by step, each attempt exiting 0, dependencies honoured:
+        a job whose dependency failed fails too."""
+        with self._store.lock:
+            self._expire()
+            _lifecycle.run_all(self._store)
+
     # Inspection
 
     def get_job(self, job_id: str) -> Job:
         """The job with this id (array children and nodes included), as it is now."""
         with self._store.lock:
+            self._expire()
             job = self._store.jobs.get(job_id)
         if job is None:
             raise ValueError(f"the fake has no job with id {job_id!r}")
@@ -364,15 +414,18 @@ class FakeBatch:
 
     @property
     def jobs(self) -> list[Job]:
-        """Every job, in the order it was added."""
+        """Every job, in the order it was added (finished jobs past their retention are gone)."""
         with self._store.lock:
+            self._expire()
             return list(self._store.jobs.values())
 
     # Serving (called by _routing for every Batch request while active)
 
-    def serve(self, operation: str, region: str, body: bytes | str | None) -> Reply:
-        """Answer one request as the service would, from its operation name and JSON body."""
+    def serve(self, operation: str, region: str, body: bytes | str | None, url: str = "") -> Reply:
+        """Answer one request as the service would, from its operation name, JSON body and URL
+        (whose path and query string carry the tagging operations' members)."""
         params: dict[str, Any] = json.loads(body) if body else {}
+        params.update(_uri.url_members(operation, url))
         handler = OPERATIONS.get(operation)
         if handler is None:
             error = UnsupportedOperationError(operation, OPERATIONS)
@@ -385,6 +438,7 @@ class FakeBatch:
         with self._store.lock:
             request_id = self._ids.request_id()
             now = self.clock.now_ms()
+            self._store.expire(now)
             injected = self._faults.take(operation)
             if (
                 injected is None
@@ -495,14 +549,14 @@ class FakeBatch:
             created_at=self._next_created_at() if created_at is None else created_at,
         )
 
+    def _expire(self) -> None:
+        self._store.expire(self.clock.now_ms())
+
     def _region(self, region: str | None) -> str:
         return self.region if region is None else _seeding.check_region(region)
 
     def _next_created_at(self) -> int:
-        # Strictly increasing, so jobs added without a created_at list in the order they were added.
-        created = max(self.clock.now_ms(), self._last_default_created_at + 1)
-        self._last_default_created_at = created
-        return created
+        return self._store.next_created_at()
 
     def _resolve_queue(self, job_queue: str, region: str) -> JobQueue:
         if not isinstance(job_queue, str):
@@ -570,3 +624,19 @@ def _child(parent: Job, job_id: str, status: JobStatus, **position: Any) -> Job:
         **position,
         **_seeding.lifecycle(status, parent.created_at),
     )
+
+
+def _retention_ms(retention: object) -> int | None:
+    if retention is None:
+        return None
+    if isinstance(retention, timedelta):
+        seconds = retention.total_seconds()
+    elif isinstance(retention, (int, float)) and not isinstance(retention, bool):
+        seconds = float(retention)
+    else:
+        raise TypeError(
+            f"retention must be a timedelta, a number of seconds or None, not {retention!r}"
+        )
+    if seconds < 0:
+        raise ValueError(f"retention must not be negative, got {retention!r}")
+    return round(seconds * 1000)

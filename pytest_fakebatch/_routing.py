@@ -155,7 +155,8 @@ def _on_before_call(
             # An aiobotocore client awaits the response body: before-send must answer in kind.
             params["headers"][ASYNC_HEADER] = "1"
         return None
-    reply = fake.serve(model.name, region, params.get("body"))
+    # The URL botocore built carries the members of the tagging operations (path, query string).
+    reply = fake.serve(model.name, region, params.get("body"), params["url"])
     # botocore unpacks (http_response, parsed) from a before-call answer and skips the HTTP layer.
     return _http_response(params["url"], reply), reply.parsed()
 
@@ -171,7 +172,7 @@ def _on_before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> A
     body = request.body
     if body is not None and not isinstance(body, (bytes, str)):
         body = bytes(body) if isinstance(body, bytearray) else body.read()  # never for Batch's JSON
-    reply = fake.serve(operation, region, body)
+    reply = fake.serve(operation, region, body, request.url)
     if request.headers.get(ASYNC_HEADER):
         # aiobotocore awaits AioAWSResponse.content; the async client is loaded already.
         from aiobotocore.awsrequest import (  # type: ignore[import-untyped,import-not-found,unused-ignore]

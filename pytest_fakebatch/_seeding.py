@@ -5,10 +5,18 @@ A test author's mistake gets a TypeError or ValueError at once, naming the value
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any, Final
 
-from .models import CONTAINER_EXITED, FINISHED_STATUSES, JOB_STATUSES, STARTED_STATUSES, JobStatus
+from .models import (
+    CONTAINER_EXITED,
+    FINISHED_STATUSES,
+    JOB_STATUSES,
+    STARTED_STATUSES,
+    Attempt,
+    JobStatus,
+)
 
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 ACCOUNT_ID = re.compile(r"^\d{12}$")
@@ -73,6 +81,17 @@ def lifecycle(
     if status in FINISHED_STATUSES:
         stopped = started if stopped_at is None else stopped_at
     check_order(created, started, stopped)
+    attempts: tuple[Attempt, ...] = ()
+    if stopped is not None:
+        # A finished job ran once: DescribeJobs shows that attempt.
+        attempts = (
+            Attempt(
+                started_at=started,
+                stopped_at=stopped,
+                exit_code=exit_code,
+                status_reason=status_reason,
+            ),
+        )
     return {
         "status": status,
         "created_at": created,
@@ -80,6 +99,7 @@ def lifecycle(
         "stopped_at": stopped,
         "status_reason": status_reason,
         "exit_code": exit_code,
+        "attempts": attempts,
     }
 
 
@@ -143,3 +163,32 @@ def check_optional_int(label: str, value: object) -> None:
         raise TypeError(
             f"{label} must be an int (epoch milliseconds for timestamps), not {value!r}"
         )
+
+
+#: The container a job definition gets when a test seeds it without container_properties (and the
+#: "default" definition add_job registers): the busybox image of AWS's own examples, a command,
+#: and 1 vCPU and 2 GiB of memory as resourceRequirements (the form AWS recommends over the
+#: deprecated vcpus and memory). The empty lists are what DescribeJobDefinitions shows for a
+#: container registered without them.
+DEFAULT_CONTAINER: Final[dict[str, Any]] = {
+    "image": "busybox",
+    "command": ["echo", "hello"],
+    "resourceRequirements": [
+        {"value": "1", "type": "VCPU"},
+        {"value": "2048", "type": "MEMORY"},
+    ],
+    "volumes": [],
+    "environment": [],
+    "mountPoints": [],
+    "ulimits": [],
+}
+
+
+def default_job_definition_properties() -> dict[str, Any]:
+    """The properties (as DescribeJobDefinitions shows them) of a seeded container job definition
+    given no container: a fresh copy each time."""
+    return {
+        "parameters": {},
+        "containerProperties": copy.deepcopy(DEFAULT_CONTAINER),
+        "containerOrchestrationType": "ECS",
+    }

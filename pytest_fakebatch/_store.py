@@ -14,10 +14,23 @@ from __future__ import annotations
 import heapq
 import threading
 from bisect import bisect_left
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-from . import _arns
-from .models import JOB_STATUSES, Job, JobDefinition, JobQueue, JobStatus
+from . import _arns, _seeding
+from ._clock import Clock
+from .factories import IdFactory
+from .models import (
+    FINISHED_STATUSES,
+    JOB_STATUSES,
+    ComputeEnvironment,
+    Job,
+    JobDefinition,
+    JobQueue,
+    JobStatus,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 SortKey: TypeAlias = "tuple[int, str] | tuple[int, int]"
 """``(created_at, job_id)``, or ``(created_at, -index)`` for children: listings go in descending order."""
@@ -92,8 +105,15 @@ class Store:
     call from worker threads while the test seeds more jobs.
     """
 
-    def __init__(self, account_id: str) -> None:
+    def __init__(
+        self, account_id: str, clock: Clock, ids: IdFactory, retention_ms: int | None
+    ) -> None:
         self.account_id = account_id
+        #: The fake's clock and id streams: handlers that create jobs or move them in time use them.
+        self.clock = clock
+        self.ids = ids
+        #: How long a finished job stays listable and describable (None: for ever).
+        self.retention_ms = retention_ms
         self.lock = threading.RLock()
         self.jobs: dict[str, Job] = {}
         self._queues: dict[tuple[str, str], JobQueue] = {}
@@ -102,6 +122,11 @@ class Store:
         self._child_indexes: dict[str, JobIndex] = {}
         self._definitions: dict[tuple[str, str], list[JobDefinition]] = {}
         self._definitions_by_arn: dict[str, JobDefinition] = {}
+        self._compute_environments: dict[tuple[str, str], ComputeEnvironment] = {}
+        self._compute_environments_by_arn: dict[str, ComputeEnvironment] = {}
+        #: The order queues, job definition revisions and compute environments were created in, by
+        #: ARN (Describe* list in that order; a page token resumes after a position in it).
+        self.created_order: dict[str, int] = {}
         #: Rendered summaries by job id, and their nested dicts' keys (see listing). Whatever
         #: replaces or removes a job must drop its entry.
         self.summary_cache: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}
@@ -109,20 +134,53 @@ class Store:
         self.tags: dict[str, dict[str, str]] = {}
         # Finished top-level jobs as (expires at, job id): retention drops them in this order.
         self._expiry: list[tuple[int, str]] = []
+        self._last_created_at = -1
 
     # Queues
 
-    def add_queue(self, region: str, name: str) -> JobQueue:
+    def add_queue(
+        self,
+        region: str,
+        name: str,
+        *,
+        state: Literal["ENABLED", "DISABLED"] = "ENABLED",
+        priority: int = 1,
+        properties: Mapping[str, Any] | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> JobQueue:
         queue = JobQueue(
-            name=name, arn=_arns.queue_arn(region, self.account_id, name), region=region
+            name=name,
+            arn=_arns.queue_arn(region, self.account_id, name),
+            region=region,
+            state=state,
+            priority=priority,
+            properties={"computeEnvironmentOrder": []} if properties is None else properties,
         )
         self._queues[(region, name)] = queue
         self._queues_by_arn[queue.arn] = queue
-        self._indexes[queue.arn] = JobIndex()
+        # A queue deleted and created again has the same ARN: the jobs the old one left in the
+        # store keep their index (what becomes of them is the job lifecycle's business).
+        self._indexes.setdefault(queue.arn, JobIndex())
+        self._created(queue.arn, tags)
         return queue
 
     def queues(self) -> list[JobQueue]:
         return list(self._queues.values())
+
+    def replace_queue(self, queue: JobQueue) -> JobQueue:
+        """Store a new version of a queue (same name, region and ARN); returns the old one. The
+        queue's jobs stay where they are: their index is keyed by the unchanged ARN."""
+        old = self._queues_by_arn[queue.arn]
+        self._queues[(queue.region, queue.name)] = queue
+        self._queues_by_arn[queue.arn] = queue
+        return old
+
+    def remove_queue(self, queue: JobQueue) -> None:
+        """Forget a queue and its tags: requests naming it find nothing. Its jobs stay in the
+        store, and in the index kept under its ARN."""
+        del self._queues[(queue.region, queue.name)]
+        del self._queues_by_arn[queue.arn]
+        self.tags.pop(queue.arn, None)
 
     def find_queue(self, region: str, name_or_arn: str) -> JobQueue | None:
         """The queue a request names, by name or ARN, as a client in ``region`` sees it."""
@@ -136,7 +194,17 @@ class Store:
 
     # Job definitions
 
-    def add_job_definition(self, region: str, name: str) -> JobDefinition:
+    def add_job_definition(
+        self,
+        region: str,
+        name: str,
+        *,
+        type: Literal["container", "multinode"] = "container",
+        properties: Mapping[str, Any] | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> JobDefinition:
+        """Register the next revision of ``name``. Without ``properties``, a container job
+        definition with a default container (``_seeding.default_job_definition_properties``)."""
         revisions = self._definitions.setdefault((region, name), [])
         revision = len(revisions) + 1
         definition = JobDefinition(
@@ -144,10 +212,32 @@ class Store:
             revision=revision,
             arn=_arns.job_definition_arn(region, self.account_id, name, revision),
             region=region,
+            type=type,
+            properties=(
+                _seeding.default_job_definition_properties() if properties is None else properties
+            ),
         )
         revisions.append(definition)
         self._definitions_by_arn[definition.arn] = definition
+        self._created(definition.arn, tags)
         return definition
+
+    def replace_job_definition(self, definition: JobDefinition) -> JobDefinition:
+        """Store a new version of a revision (deregistered, say); returns the old one."""
+        old = self._definitions_by_arn[definition.arn]
+        self._definitions[(definition.region, definition.name)][definition.revision - 1] = (
+            definition
+        )
+        self._definitions_by_arn[definition.arn] = definition
+        return old
+
+    def job_definitions(self) -> list[JobDefinition]:
+        """Every revision, ACTIVE and INACTIVE, in every region, in the order registered."""
+        return list(self._definitions_by_arn.values())
+
+    def job_definition_revisions(self, region: str, name: str) -> list[JobDefinition]:
+        """Every revision of ``name`` in ``region``, oldest first."""
+        return list(self._definitions.get((region, name), ()))
 
     def latest_job_definition(self, region: str, name: str) -> JobDefinition | None:
         revisions = self._definitions.get((region, name))
@@ -162,16 +252,62 @@ class Store:
     def find_job_definition_arn(self, arn: str) -> JobDefinition | None:
         return self._definitions_by_arn.get(arn)
 
+    # Compute environments
+
+    def add_compute_environment(
+        self,
+        region: str,
+        name: str,
+        *,
+        type: Literal["MANAGED", "UNMANAGED"] = "MANAGED",
+        state: Literal["ENABLED", "DISABLED"] = "ENABLED",
+        properties: Mapping[str, Any] | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> ComputeEnvironment:
+        environment = ComputeEnvironment(
+            name=name,
+            arn=_arns.arn(region, self.account_id, f"compute-environment/{name}"),
+            region=region,
+            type=type,
+            state=state,
+            properties=properties or {},
+        )
+        self._compute_environments[(region, name)] = environment
+        self._compute_environments_by_arn[environment.arn] = environment
+        self._created(environment.arn, tags)
+        return environment
+
+    def compute_environments(self) -> list[ComputeEnvironment]:
+        return list(self._compute_environments.values())
+
+    def find_compute_environment(self, region: str, name_or_arn: str) -> ComputeEnvironment | None:
+        """The compute environment a request names, by name or ARN, as a client in ``region``
+        sees it."""
+        if name_or_arn.startswith("arn:"):
+            environment = self._compute_environments_by_arn.get(name_or_arn)
+            return environment if environment is not None and environment.region == region else None
+        return self._compute_environments.get((region, name_or_arn))
+
+    def _created(self, arn: str, tags: Mapping[str, str] | None) -> None:
+        self.created_order[arn] = len(self.created_order)
+        if tags:
+            self.tags[arn] = dict(tags)
+        else:
+            self.tags.pop(arn, None)  # a queue created again does not inherit the old one's tags
+
     # Jobs
 
     def add_job(self, job: Job) -> None:
         """Store a job; an array parent or multi-node job must come before its children."""
         self.jobs[job.job_id] = job
         self.summary_cache.pop(job.job_id, None)
+        parent_id = job.parent_id
         index = self._index_of(job)
         if job.array_size is not None or job.num_nodes is not None:
             self._child_indexes[job.job_id] = JobIndex()
         index.add(sort_key(job), job.status)
+        if parent_id is None and job.status in FINISHED_STATUSES:
+            self.retain(job)
 
     def replace_job(self, job: Job) -> Job:
         """Store a new version of a job (same id, queue and createdAt); returns the old one.
@@ -196,9 +332,19 @@ class Store:
             self.summary_cache.pop(child.job_id, None)
         self._child_indexes.pop(job_id, None)
 
-    def expire_after(self, job_id: str, expires_at: int) -> None:
-        """Drop a finished top-level job once the clock reaches ``expires_at`` (retention)."""
-        heapq.heappush(self._expiry, (expires_at, job_id))
+    def retain(self, job: Job) -> None:
+        """Start a finished top-level job's retention: it is forgotten ``retention_ms`` after it
+        finished, or after now if its stoppedAt is older (a seeded job counts from its seeding)."""
+        if self.retention_ms is not None:
+            finished_at = max(job.stopped_at or 0, self.clock.now_ms())
+            heapq.heappush(self._expiry, (finished_at + self.retention_ms, job.job_id))
+
+    def next_created_at(self) -> int:
+        """The clock's time, made strictly increasing: jobs created without a createdAt of their
+        own list in the order they were created, even under a frozen clock."""
+        created = max(self.clock.now_ms(), self._last_created_at + 1)
+        self._last_created_at = created
+        return created
 
     def expire(self, now_ms: int) -> None:
         """Forget every finished job whose retention ended by ``now_ms``. O(1) when none has."""

@@ -42,6 +42,18 @@ def _validate_output_shape(parsed: dict[str, Any], model: OperationModel, **_: A
         return
     body = {key: value for key, value in parsed.items() if key != "ResponseMetadata"}
     report = ParamValidator().validate(body, model.output_shape)
+    # The model marks JobDetail.startedAt required, yet "it's when the job transitioned from the
+    # STARTING state to the RUNNING state" (API_JobDetail): a job that has not run has none, and
+    # the service leaves it out. botocore never enforces required output members.
+    report._errors = [
+        error
+        for error in report._errors
+        if not (
+            model.name == "DescribeJobs"
+            and error[0] == "missing required field"
+            and error[2]["required_name"] == "startedAt"
+        )
+    ]
     if report.has_errors():
         raise AssertionError(
             f"{model.name} response does not match botocore's output shape:\n"

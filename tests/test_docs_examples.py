@@ -469,12 +469,12 @@ import pytest
 from pytest_fakebatch import UnsupportedOperationError
 
 @pytest.mark.fake_batch(allow_unsupported=True)  # else the test fails again at teardown
-def test_describe_is_not_supported_yet(fake_batch, batch_client):
+def test_scheduling_policies_are_not_supported(fake_batch, batch_client):
     with pytest.raises(UnsupportedOperationError):
-        batch_client.describe_jobs(jobs=["0000"])
+        batch_client.list_scheduling_policies(maxResults=5)
 
-    call = fake_batch.get_call("DescribeJobs")
-    assert call.params == {"jobs": ["0000"]}
+    call = fake_batch.get_call("ListSchedulingPolicies")
+    assert call.params == {"maxResults": 5}
     assert call.error.code == "pytest-fakebatch:UnsupportedOperation"
 """
 
@@ -564,11 +564,11 @@ def test_snake_case_parameters_are_refused(
 
 @pytest.mark.fake_batch(allow_unsupported=True)  # as the example is marked
 def test_the_unsupported_operation_example(fake_batch: FakeBatch, batch_client: BaseClient) -> None:
-    run_code(CALLS, UNSUPPORTED_EXAMPLE)["test_describe_is_not_supported_yet"](
+    run_code(CALLS, UNSUPPORTED_EXAMPLE)["test_scheduling_policies_are_not_supported"](
         fake_batch, batch_client
     )
 
-    assert fake_batch.unsupported_calls == ["DescribeJobs"]
+    assert fake_batch.unsupported_calls == ["ListSchedulingPolicies"]
 
 
 # docs/retries.md

@@ -1,0 +1,203 @@
+"""Checks and pages shared by the resource operations (queues, job definitions, compute
+environments, tags).
+
+Limits are the API reference's; every detail string marked "chosen" has no known real-service
+wording (docs/fidelity.md lists them). The wording follows jobs.py's where both check the same
+thing, so SubmitJob and RegisterJobDefinition refuse a bad retryStrategy in the same words.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+from .. import _pagination
+from .._errors import client_exception
+from ._answer import Answer
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
+    from .._store import Store
+
+T = TypeVar("T")
+
+#: Names of queues, job definitions and compute environments: "It can be up to 128 letters long.
+#: It can contain uppercase and lowercase letters, numbers, hyphens (-), and underscores (_)."
+RESOURCE_NAME: Final = re.compile(r"[A-Za-z0-9_-]{1,128}")
+#: Tag restrictions (user guide, "Tag restrictions"; API_TagResource).
+MAX_TAGS: Final = 50
+MAX_TAG_KEY: Final = 128
+MAX_TAG_VALUE: Final = 256
+#: retryStrategy.attempts: "You can specify between 1 and 10 attempts."; evaluateOnExit: "Array
+#: of up to 5 objects".
+MIN_ATTEMPTS, MAX_ATTEMPTS = 1, 10
+MAX_EVALUATE_ON_EXIT: Final = 5
+#: timeout.attemptDurationSeconds: "The minimum value for the timeout is 60 seconds."
+MIN_TIMEOUT_SECONDS: Final = 60
+#: Describe* maxResults: "This value can be between 1 and 100." Without it: "up to 100 results".
+MAX_PAGE: Final = 100
+#: "A list of up to 100 queue names or full queue ARNs" (and the same for the others).
+MAX_DESCRIBED: Final = 100
+
+_TYPE_NAMES = {str: "a string", int: "an integer", list: "a list", dict: "a map", bool: "a boolean"}
+
+
+def answer(body: dict[str, Any]) -> Answer:
+    """The response, and a copy of it for the call log (code under test may change its own)."""
+    return Answer(body, copy.deepcopy(body))
+
+
+def check_types(params: Mapping[str, Any], types: Mapping[str, type]) -> None:
+    # botocore checks types before sending unless a client turns parameter_validation off: then
+    # the service is the one to refuse them.
+    for name, value in params.items():
+        expected = types.get(name)
+        if expected is not None and type(value) is not expected:
+            raise client_exception(  # chosen
+                f"Invalid type for {name}: expected {_TYPE_NAMES[expected]}."
+            )
+
+
+def required(params: Mapping[str, Any], name: str) -> Any:
+    if name not in params:
+        # Only a client that skips botocore's validation can leave out a required member.
+        raise client_exception(f"{name} is required.")  # chosen
+    return params[name]
+
+
+def check_name(kind: str, name: str) -> None:
+    if not RESOURCE_NAME.fullmatch(name):
+        # Chosen: modelled on SubmitJob's observed "Job name should match valid pattern".
+        raise client_exception(f"{kind} name should match valid pattern")
+
+
+def check_enum(name: str, value: Any, allowed: Sequence[str]) -> None:
+    # botocore does not check enum values: a wrong one reaches the service.
+    if value not in allowed:
+        raise client_exception(  # chosen
+            f"Invalid {name}: {value}. Valid values: {', '.join(allowed)}."
+        )
+
+
+def check_tags(tags: Any, existing: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The tags a resource has once ``tags`` are added to ``existing``, or a ClientException."""
+    if not isinstance(tags, dict):
+        raise client_exception("Invalid type for tags: expected a map.")  # chosen
+    for key, value in tags.items():
+        if not isinstance(value, str):
+            raise client_exception("Invalid tags: values must be strings.")  # chosen
+        if not 1 <= len(key) <= MAX_TAG_KEY:
+            raise client_exception(  # chosen
+                f"Tag keys must be 1 to {MAX_TAG_KEY} characters long: {key}"
+            )
+        if len(value) > MAX_TAG_VALUE:
+            raise client_exception(  # chosen
+                f"Tag values must be at most {MAX_TAG_VALUE} characters long: {value}"
+            )
+        # "Don't use aws:, AWS:, or any upper or lowercase combination of such as a prefix for
+        # either keys or values, as it is reserved for AWS use."
+        if is_reserved(key):
+            raise client_exception(f"Tag keys starting with aws: are reserved: {key}")  # chosen
+        if is_reserved(value):
+            raise client_exception(f"Tag values starting with aws: are reserved: {value}")  # chosen
+    merged = {**(existing or {}), **tags}
+    if len(merged) > MAX_TAGS:
+        raise client_exception(f"A resource can have up to {MAX_TAGS} tags.")  # chosen
+    return merged
+
+
+def is_reserved(text: str) -> bool:
+    return text[:4].lower() == "aws:"
+
+
+def retry_strategy(retry: Any) -> dict[str, Any]:
+    if not isinstance(retry, dict):
+        raise client_exception("Invalid retryStrategy.")  # chosen
+    attempts = retry.get("attempts")
+    if attempts is None:
+        # Observed wording (terraform-provider-aws acceptance tests).
+        raise client_exception("RetryAttempts must be provided with retry strategy")
+    if type(attempts) is not int or not MIN_ATTEMPTS <= attempts <= MAX_ATTEMPTS:
+        raise client_exception(  # chosen
+            f"Retry attempts must be from {MIN_ATTEMPTS} to {MAX_ATTEMPTS}, got {attempts}."
+        )
+    rules = retry.get("evaluateOnExit") or []
+    if len(rules) > MAX_EVALUATE_ON_EXIT:
+        raise client_exception(  # chosen
+            f"evaluateOnExit takes up to {MAX_EVALUATE_ON_EXIT} conditions, got {len(rules)}."
+        )
+    for rule in rules:
+        action = rule.get("action") if isinstance(rule, dict) else None
+        if str(action).upper() not in ("RETRY", "EXIT"):
+            raise client_exception(  # chosen
+                f"Invalid evaluateOnExit action: {action}. Valid values: RETRY, EXIT."
+            )
+    return retry
+
+
+def timeout(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise client_exception("Invalid timeout.")  # chosen
+    seconds = value.get("attemptDurationSeconds")
+    if seconds is not None and (type(seconds) is not int or seconds < MIN_TIMEOUT_SECONDS):
+        raise client_exception(  # chosen
+            f"attemptDurationSeconds must be at least {MIN_TIMEOUT_SECONDS}, got {seconds}."
+        )
+    return value
+
+
+def references(params: Mapping[str, Any], name: str) -> list[str] | None:
+    """A Describe* request's list of names or ARNs (None when absent or empty: every resource)."""
+    given = params.get(name)
+    if not given:
+        return None
+    if len(given) > MAX_DESCRIBED:
+        raise client_exception(  # chosen
+            f"{name} takes up to {MAX_DESCRIBED} entries, got {len(given)}."
+        )
+    if not all(isinstance(entry, str) for entry in given):
+        raise client_exception(f"Invalid type for {name}: expected a list of strings.")  # chosen
+    return list(given)
+
+
+def page(
+    store: Store,
+    operation: str,
+    query: tuple[Any, ...],
+    items: list[T],
+    arn_of: Callable[[T], str],
+    params: Mapping[str, Any],
+) -> tuple[list[T], str | None]:
+    """One page of ``items`` (in creation order) and the token for the next, if any.
+
+    The token records the position, in creation order, of the last item returned and the query
+    it belongs to, as ListJobs's do: the next page starts after that position, so resources
+    created or deleted meanwhile never make a walk repeat or skip one that stayed.
+    """
+    max_results = params.get("maxResults")
+    limit = MAX_PAGE if max_results is None else max_results
+    if not 1 <= limit <= MAX_PAGE:
+        raise client_exception(  # chosen
+            f"maxResults must be between 1 and {MAX_PAGE}, got {max_results}."
+        )
+    order = store.created_order
+    fingerprint = _pagination.fingerprint(operation, *query)
+    start = 0
+    token = params.get("nextToken")
+    if token:  # "" asks for the first page, as for ListJobs
+        try:
+            after, _ = _pagination.decode(token, fingerprint, str)
+        except _pagination.InvalidToken:
+            raise client_exception(  # chosen
+                f"Invalid nextToken: use the token a previous {operation} call with the same "
+                "parameters returned."
+            ) from None
+        while start < len(items) and order[arn_of(items[start])] <= after:
+            start += 1
+    chosen = items[start : start + limit]
+    if start + limit >= len(items):
+        return chosen, None
+    last = arn_of(chosen[-1])
+    return chosen, _pagination.encode(fingerprint, (order[last], last))

@@ -1,0 +1,437 @@
+"""SubmitJob, DescribeJobs, CancelJob and TerminateJob.
+
+Rules and limits come from the API reference (API_SubmitJob and friends) unless marked otherwise;
+every detail string marked "chosen" has no known real-service wording (docs/fidelity.md lists them).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .. import _arns, _lifecycle, _seeding
+from .._errors import client_exception
+from ..models import MAX_ARRAY_SIZE, MIN_ARRAY_SIZE, Dependency, Job, JobDefinition
+from ._answer import Answer
+from ._detail import job_detail
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from .._store import Store
+    from ..models import JobQueue
+
+#: "A job can depend upon a maximum of 20 jobs." (API_SubmitJob, dependsOn)
+MAX_DEPENDENCIES = 20
+#: DescribeJobs takes "A list of up to 100 job IDs".
+MAX_DESCRIBED = 100
+#: "Each resource can have up to 50 user tags." (API_TagResource)
+MAX_TAGS = 50
+#: retryStrategy.attempts: "You can specify between 1 and 10 attempts."
+MIN_ATTEMPTS, MAX_ATTEMPTS = 1, 10
+MAX_EVALUATE_ON_EXIT = 5
+#: timeout.attemptDurationSeconds: "The minimum value for the timeout is 60 seconds."
+MIN_TIMEOUT_SECONDS = 60
+#: schedulingPriorityOverride: "The minimum supported value is 0 and the maximum is 9999."
+MAX_SCHEDULING_PRIORITY = 9999
+#: CancelJob / TerminateJob reason: "This parameter has as limit of 1024 characters."
+MAX_REASON = 1024
+
+# Verbatim from real responses (see docs/fidelity.md for the sources).
+JOB_NAME_DETAIL = "Job name should match valid pattern"
+TOO_MANY_JOBS_DETAIL = "Maximum number of jobs supported is  100 ."
+
+_SUBMIT_TYPES: dict[str, type] = {
+    "jobName": str,
+    "jobQueue": str,
+    "jobDefinition": str,
+    "shareIdentifier": str,
+    "schedulingPriorityOverride": int,
+    "arrayProperties": dict,
+    "dependsOn": list,
+    "parameters": dict,
+    "containerOverrides": dict,
+    "nodeOverrides": dict,
+    "retryStrategy": dict,
+    "propagateTags": bool,
+    "timeout": dict,
+    "tags": dict,
+    "eksPropertiesOverride": dict,
+    "ecsPropertiesOverride": dict,
+    "consumableResourcePropertiesOverride": dict,
+}
+
+
+def submit_job(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
+    _check_types(params, _SUBMIT_TYPES)
+    name = params.get("jobName")
+    if not isinstance(name, str) or not _seeding.JOB_NAME.match(name):
+        raise client_exception(JOB_NAME_DETAIL)
+    queue = _submittable_queue(store, region, _required(params, "jobQueue"))
+    definition = _active_job_definition(store, region, _required(params, "jobDefinition"))
+    size = _array_size(params.get("arrayProperties"), definition)
+    depends_on = _dependencies(store, region, params.get("dependsOn") or [], size)
+    share = _share_identifier(queue, params.get("shareIdentifier"))
+    tags = _tags(params.get("tags"))
+    spec = job_spec(definition, params)
+
+    job_id = store.ids.job_id()
+    job = Job(
+        job_id=job_id,
+        job_name=name,
+        job_queue=queue.arn,
+        job_definition=definition.arn,
+        status="SUBMITTED",
+        created_at=store.next_created_at(),
+        share_identifier=share,
+        depends_on=depends_on,
+        spec=spec,
+    )
+    if size is not None:
+        children = tuple(
+            _part(job, f"{job_id}:{index}", array_index=index) for index in range(size)
+        )
+        job = attrs.evolve(job, array_size=size, children=children)
+    elif definition.type == "multinode":
+        properties = spec["nodeProperties"]
+        nodes = tuple(
+            _part(
+                job,
+                f"{job_id}#{index}",
+                node_index=index,
+                is_main_node=index == properties["mainNode"],
+            )
+            for index in range(properties["numNodes"])
+        )
+        job = attrs.evolve(job, num_nodes=properties["numNodes"], nodes=nodes)
+    store.add_job(job)
+    for part in job.children or job.nodes:
+        store.add_job(part)
+    if tags:
+        store.tags[job.job_arn] = tags
+    return Answer({"jobArn": job.job_arn, "jobName": name, "jobId": job_id})
+
+
+def describe_jobs(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
+    _check_types(params, {"jobs": list})
+    job_ids = _required(params, "jobs")
+    if not all(isinstance(job_id, str) for job_id in job_ids):
+        raise client_exception("Invalid type for jobs: expected a list of job ids.")  # chosen
+    if len(job_ids) > MAX_DESCRIBED:
+        raise client_exception(TOO_MANY_JOBS_DETAIL)
+    details = []
+    # Unknown ids (and ids that aged out) are left out, with no error; each job once.
+    for job_id in dict.fromkeys(job_ids):
+        job = _job_in_region(store, region, job_id)
+        if job is not None:
+            details.append(job_detail(store, job))
+    return Answer({"jobs": details})
+
+
+def cancel_job(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
+    job, reason = _job_and_reason(store, region, params)
+    _lifecycle.cancel(store, job, reason)
+    return Answer({})
+
+
+def terminate_job(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
+    job, reason = _job_and_reason(store, region, params)
+    _lifecycle.terminate(store, job, reason)
+    return Answer({})
+
+
+# SubmitJob's parts
+
+
+def job_spec(definition: JobDefinition, params: Mapping[str, Any]) -> dict[str, Any]:
+    """What the job's JobDetail shows of its definition and its request: the request's values
+    override the definition's (parameters key by key, container overrides field by field)."""
+    properties = definition.properties
+    spec: dict[str, Any] = {}
+    parameters = {**properties.get("parameters", {}), **(params.get("parameters") or {})}
+    if parameters:
+        if not all(isinstance(v, str) for v in parameters.values()):
+            raise client_exception("Invalid parameters: values must be strings.")  # chosen
+        spec["parameters"] = parameters
+    retry = params.get("retryStrategy", properties.get("retryStrategy"))
+    if retry is not None:
+        spec["retryStrategy"] = _retry_strategy(retry)
+    timeout = params.get("timeout", properties.get("timeout"))
+    if timeout is not None:
+        spec["timeout"] = _timeout(timeout)
+    propagate = params.get("propagateTags", properties.get("propagateTags"))
+    if propagate is not None:
+        spec["propagateTags"] = propagate
+    priority = params.get("schedulingPriorityOverride", properties.get("schedulingPriority"))
+    if priority is not None:
+        if not 0 <= priority <= MAX_SCHEDULING_PRIORITY:
+            raise client_exception(  # chosen
+                f"schedulingPriorityOverride must be from 0 to {MAX_SCHEDULING_PRIORITY}."
+            )
+        spec["schedulingPriority"] = priority
+    if "platformCapabilities" in properties:
+        spec["platformCapabilities"] = list(properties["platformCapabilities"])
+    container = properties.get("containerProperties")
+    if container is not None:
+        spec["container"] = _overridden(container, params.get("containerOverrides") or {})
+    elif params.get("containerOverrides"):
+        raise client_exception(  # chosen
+            "containerOverrides apply only to jobs whose job definition has containerProperties."
+        )
+    if definition.type == "multinode":
+        spec["nodeProperties"] = _node_properties(properties, params.get("nodeOverrides"))
+    return spec
+
+
+def _overridden(container: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    result = dict(container)
+    for key in ("vcpus", "memory", "command", "instanceType"):
+        if key in overrides:
+            result[key] = overrides[key]
+    if "environment" in overrides:
+        # Overrides replace the definition's variables of the same name and add the others.
+        merged = {item.get("name"): item for item in result.get("environment", [])}
+        merged.update({item.get("name"): item for item in overrides["environment"]})
+        result["environment"] = list(merged.values())
+    if "resourceRequirements" in overrides:
+        by_type = {item.get("type"): item for item in result.get("resourceRequirements", [])}
+        by_type.update({item.get("type"): item for item in overrides["resourceRequirements"]})
+        result["resourceRequirements"] = list(by_type.values())
+    return result
+
+
+def _node_properties(
+    properties: Mapping[str, Any], overrides: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    node_properties = dict(properties.get("nodeProperties") or {})
+    num_nodes = (overrides or {}).get("numNodes", node_properties.get("numNodes", 1))
+    if not 1 <= num_nodes <= _seeding.MAX_NODES:
+        raise client_exception(f"numNodes must be from 1 to {_seeding.MAX_NODES}.")  # chosen
+    main = node_properties.get("mainNode", 0)
+    if not 0 <= main < num_nodes:
+        raise client_exception(  # chosen
+            f"mainNode {main} must be less than numNodes {num_nodes}."
+        )
+    node_properties.update(numNodes=num_nodes, mainNode=main)
+    node_properties.setdefault("nodeRangeProperties", [])
+    return node_properties
+
+
+def _retry_strategy(retry: Any) -> dict[str, Any]:
+    if not isinstance(retry, dict):
+        raise client_exception("Invalid retryStrategy.")  # chosen
+    attempts = retry.get("attempts")
+    if attempts is None:
+        # Observed wording (terraform-provider-aws acceptance tests).
+        raise client_exception("RetryAttempts must be provided with retry strategy")
+    if not MIN_ATTEMPTS <= attempts <= MAX_ATTEMPTS:
+        raise client_exception(  # chosen
+            f"Retry attempts must be from {MIN_ATTEMPTS} to {MAX_ATTEMPTS}, got {attempts}."
+        )
+    rules = retry.get("evaluateOnExit") or []
+    if len(rules) > MAX_EVALUATE_ON_EXIT:
+        raise client_exception(  # chosen
+            f"evaluateOnExit takes up to {MAX_EVALUATE_ON_EXIT} conditions, got {len(rules)}."
+        )
+    for rule in rules:
+        if str(rule.get("action", "")).upper() not in ("RETRY", "EXIT"):
+            raise client_exception(  # chosen
+                f"Invalid evaluateOnExit action: {rule.get('action')}. Valid values: RETRY, EXIT."
+            )
+    return dict(retry)
+
+
+def _timeout(timeout: Any) -> dict[str, Any]:
+    seconds = timeout.get("attemptDurationSeconds") if isinstance(timeout, dict) else None
+    if seconds is not None and seconds < MIN_TIMEOUT_SECONDS:
+        raise client_exception(  # chosen
+            f"attemptDurationSeconds must be at least {MIN_TIMEOUT_SECONDS}, got {seconds}."
+        )
+    return dict(timeout)
+
+
+def _submittable_queue(store: Store, region: str, reference: str) -> JobQueue:
+    queue = store.find_queue(region, reference)
+    if queue is None:
+        # Observed wording (base2genomics/batchit#13).
+        raise client_exception(f"JobQueue {reference} not found.")
+    if queue.state != "ENABLED":
+        # "If the job queue state is DISABLED, new jobs can't be added to the queue."
+        raise client_exception(f"JobQueue {queue.name} is not in ENABLED state.")  # chosen
+    return queue
+
+
+def _active_job_definition(store: Store, region: str, reference: str) -> JobDefinition:
+    """The revision a reference names: ``name`` (its latest ACTIVE revision), ``name:revision``
+    or an ARN; a ClientException if there is none or it is INACTIVE."""
+    if reference.startswith("arn:"):
+        definition = store.find_job_definition_arn(reference)
+        if definition is None or definition.region != region or definition.status != "ACTIVE":
+            # Observed wording (azavea/raster-vision-aws#17).
+            raise client_exception(f"JobDefinition {reference} not found.")
+        return definition
+    name, _, revision = reference.partition(":")
+    if revision:
+        found = (
+            store.job_definition_revision(region, name, int(revision))
+            if revision.isdigit()
+            else None
+        )
+        if found is None or found.status != "ACTIVE":
+            raise client_exception(f"JobDefinition {reference} not found.")  # as for an ARN
+        return found
+    latest = store.latest_job_definition(region, name)
+    for number in range(latest.revision if latest else 0, 0, -1):
+        candidate = store.job_definition_revision(region, name, number)
+        if candidate is not None and candidate.status == "ACTIVE":
+            return candidate
+    # Observed wording (aws-samples/aws-genomics-workflows#84, AlexsLemonade/refinebio#2887).
+    raise client_exception(f"JobDefinition name {name} does not exist or is not in ACTIVE status")
+
+
+def _array_size(
+    array_properties: Mapping[str, Any] | None, definition: JobDefinition
+) -> int | None:
+    if not array_properties or array_properties.get("size") is None:
+        return None
+    size = array_properties["size"]
+    if not MIN_ARRAY_SIZE <= size <= MAX_ARRAY_SIZE:
+        raise client_exception(  # chosen
+            f"Array size must be from {MIN_ARRAY_SIZE} to {MAX_ARRAY_SIZE}, got {size}."
+        )
+    if definition.type == "multinode":
+        raise client_exception(  # chosen
+            "Array jobs are not supported for multi-node parallel job definitions."
+        )
+    return int(size)
+
+
+def _dependencies(
+    store: Store, region: str, depends_on: list[Any], size: int | None
+) -> tuple[Dependency, ...]:
+    if len(depends_on) > MAX_DEPENDENCIES:
+        raise client_exception(  # chosen
+            f"A job can depend on up to {MAX_DEPENDENCIES} jobs, got {len(depends_on)}."
+        )
+    dependencies = []
+    for given in depends_on:
+        job_id, kind = given.get("jobId"), given.get("type")
+        if kind is not None and size is None:
+            # "For array jobs, you can specify a SEQUENTIAL type dependency ... an N_TO_N type"
+            raise client_exception(  # chosen
+                f"Dependency type {kind} is only allowed for array jobs."
+            )
+        if kind not in (None, "N_TO_N", "SEQUENTIAL"):
+            raise client_exception(  # chosen
+                f"Invalid dependency type: {kind}. Valid values: N_TO_N, SEQUENTIAL."
+            )
+        if kind == "SEQUENTIAL":
+            if job_id is not None:
+                raise client_exception(  # chosen
+                    "A SEQUENTIAL dependency is on the array's own children: give no jobId."
+                )
+        else:
+            if not job_id:
+                raise client_exception("A dependency needs a jobId.")  # chosen
+            found = _job_in_region(store, region, job_id)
+            if found is None:
+                raise client_exception(f"Dependent job {job_id} not found.")  # chosen
+            if kind == "N_TO_N" and found.array_size != size:
+                raise client_exception(  # chosen
+                    f"An N_TO_N dependency must be on an array job of the same size ({size}); "
+                    f"{job_id} is not."
+                )
+        dependencies.append(Dependency(job_id, kind))
+    return tuple(dependencies)
+
+
+def _share_identifier(queue: JobQueue, share: str | None) -> str | None:
+    # "Don't specify this parameter if the job queue doesn't have a scheduling policy. If the job
+    # queue has a fair-share scheduling policy, then this parameter must be specified."
+    if queue.scheduling_policy_arn is None and share is not None:
+        raise client_exception(  # chosen
+            f"shareIdentifier is only allowed for job queues with a scheduling policy; "
+            f"{queue.name} has none."
+        )
+    if queue.scheduling_policy_arn is not None and share is None:
+        raise client_exception(  # chosen
+            f"Job queue {queue.name} has a fair-share scheduling policy: shareIdentifier is required."
+        )
+    return share
+
+
+def _tags(tags: Mapping[str, Any] | None) -> dict[str, str]:
+    if not tags:
+        return {}
+    if len(tags) > MAX_TAGS:
+        raise client_exception(f"A resource can have up to {MAX_TAGS} tags.")  # chosen
+    for key, value in tags.items():
+        if not isinstance(value, str):
+            raise client_exception("Invalid tags: values must be strings.")  # chosen
+        if key.lower().startswith("aws:"):
+            # "Don't use aws:, AWS:, or any upper or lowercase combination of such as a prefix"
+            raise client_exception(f"Tag keys starting with aws: are reserved: {key}")  # chosen
+    return dict(tags)
+
+
+def _part(parent: Job, job_id: str, **position: Any) -> Job:
+    """An array child or a node, created with its parent and waiting as it does."""
+    return Job(
+        job_id=job_id,
+        job_name=parent.job_name,
+        job_queue=parent.job_queue,
+        job_definition=parent.job_definition,
+        status="SUBMITTED",
+        created_at=parent.created_at,
+        share_identifier=parent.share_identifier,
+        spec=parent.spec,
+        **position,
+    )
+
+
+# Shared checks
+
+
+def _job_and_reason(store: Store, region: str, params: Mapping[str, Any]) -> tuple[Job, str]:
+    _check_types(params, {"jobId": str, "reason": str})
+    job_id, reason = _required(params, "jobId"), _required(params, "reason")
+    if not job_id or not reason:
+        # Observed: empty strings are refused (getmoto/moto#5394, checked against the SDK).
+        raise client_exception("jobId and reason must not be empty.")  # wording chosen
+    if len(reason) > MAX_REASON:
+        raise client_exception(  # chosen
+            f"reason must be at most {MAX_REASON} characters, got {len(reason)}."
+        )
+    job = _job_in_region(store, region, job_id)
+    if job is None:
+        raise client_exception(f"Job {job_id} not found.")  # chosen
+    return job, reason
+
+
+def _job_in_region(store: Store, region: str, job_id: str) -> Job | None:
+    job = store.jobs.get(job_id)
+    if job is None or _arns.region_of(job.job_queue) != region:
+        return None
+    return job
+
+
+def _required(params: Mapping[str, Any], name: str) -> Any:
+    if name not in params:
+        # Only a client that skips botocore's validation can leave out a required member.
+        raise client_exception(f"{name} is required.")  # chosen
+    return params[name]
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", list: "a list", dict: "a map", bool: "a boolean"}
+
+
+def _check_types(params: Mapping[str, Any], types: Mapping[str, type]) -> None:
+    # botocore checks types before sending unless a client turns parameter_validation off: then
+    # the service is the one to refuse them.
+    for name, value in params.items():
+        expected = types.get(name)
+        if expected is not None and type(value) is not expected:
+            raise client_exception(  # chosen
+                f"Invalid type for {name}: expected {_TYPE_NAMES[expected]}."
+            )
