@@ -8,11 +8,12 @@ if TYPE_CHECKING:
     from ._calls import Call, CallError
     from ._fake import FakeBatch
     from .exceptions import FakeBatchError, UnhandledCallError, UnsupportedOperationError
-    from .models import Job, JobDefinition, JobQueue
+    from .models import ComputeEnvironment, Job, JobDefinition, JobQueue
 
 __all__ = [
     "Call",
     "CallError",
+    "ComputeEnvironment",
     "FakeBatch",
     "FakeBatchError",
     "Job",
@@ -27,6 +28,7 @@ __all__ = [
 _EXPORTS = {
     "Call": "._calls",
     "CallError": "._calls",
+    "ComputeEnvironment": ".models",
     "FakeBatch": "._fake",
     "FakeBatchError": ".exceptions",
     "UnhandledCallError": ".exceptions",

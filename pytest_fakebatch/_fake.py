@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
-from . import _arns, _calls, _lifecycle, _routing, _seeding, _uri
+from . import _arns, _calls, _lifecycle, _resource_seeding, _routing, _seeding, _uri
 from ._calls import Call, CallError
 from ._clock import Clock
 from ._errors import ServiceError
@@ -32,8 +32,10 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from types import TracebackType
+
+    from .models import ComputeEnvironment
 
 
 #: "The job state for SUCCEEDED jobs is persisted in AWS Batch for at least 7 days" (user guide).
@@ -128,21 +130,122 @@ class FakeBatch:
 
     # Seeding
 
-    def add_queue(self, name: str, *, region: str | None = None) -> JobQueue:
-        """Create a job queue. Its name must be new in its region."""
+    def add_queue(
+        self,
+        name: str,
+        *,
+        region: str | None = None,
+        state: Literal["ENABLED", "DISABLED"] = "ENABLED",
+        priority: int = 1,
+        compute_environments: Sequence[str] | None = None,
+        scheduling_policy_arn: str | None = None,
+        job_state_time_limit_actions: Sequence[Mapping[str, Any]] | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> JobQueue:
+        """Create a job queue. Its name must be new in its region.
+
+        ``compute_environments`` names existing compute environments (names or ARNs), in order;
+        ``job_state_time_limit_actions`` are camelCase, as CreateJobQueue takes them. The values
+        are checked as CreateJobQueue checks them.
+        """
         region = self._region(region)
         _seeding.check_name("queue name", name, _seeding.RESOURCE_NAME)
         with self._store.lock:
             if self._store.find_queue(region, name) is not None:
                 raise ValueError(f"a job queue named {name!r} already exists in {region}")
-            return self._store.add_queue(region, name)
+            checked = _resource_seeding.queue(
+                self._store,
+                region,
+                name,
+                state=state,
+                priority=priority,
+                compute_environments=compute_environments,
+                scheduling_policy_arn=scheduling_policy_arn,
+                job_state_time_limit_actions=job_state_time_limit_actions,
+                tags=tags,
+            )
+            return self._store.add_queue(region, name, **checked)
 
-    def add_job_definition(self, name: str, *, region: str | None = None) -> JobDefinition:
-        """Register a job definition; registering a name again makes its next revision."""
+    def add_job_definition(
+        self,
+        name: str,
+        *,
+        region: str | None = None,
+        type: Literal["container", "multinode"] = "container",
+        container_properties: Mapping[str, Any] | None = None,
+        node_properties: Mapping[str, Any] | None = None,
+        parameters: Mapping[str, str] | None = None,
+        retry_strategy: Mapping[str, Any] | None = None,
+        timeout: Mapping[str, Any] | None = None,
+        propagate_tags: bool | None = None,
+        platform_capabilities: Sequence[str] | None = None,
+        scheduling_priority: int | None = None,
+        tags: Mapping[str, str] | None = None,
+        status: Literal["ACTIVE", "INACTIVE"] = "ACTIVE",
+    ) -> JobDefinition:
+        """Register a job definition; registering a name again makes its next revision.
+
+        The structures are camelCase, as RegisterJobDefinition takes them, and are checked as it
+        checks them. Without ``container_properties`` (or ``node_properties``) the definition
+        gets a default container: image ``busybox``, 1 vCPU, 2048 MiB, ``echo hello``.
+        ``status="INACTIVE"`` registers it deregistered.
+        """
         region = self._region(region)
         _seeding.check_name("job definition name", name, _seeding.RESOURCE_NAME)
+        if status not in ("ACTIVE", "INACTIVE"):
+            raise ValueError(f"status must be 'ACTIVE' or 'INACTIVE', not {status!r}")
+        type_, properties, checked_tags = _resource_seeding.job_definition(
+            name,
+            type=type,
+            container_properties=container_properties,
+            node_properties=node_properties,
+            parameters=parameters,
+            retry_strategy=retry_strategy,
+            timeout=timeout,
+            propagate_tags=propagate_tags,
+            platform_capabilities=platform_capabilities,
+            scheduling_priority=scheduling_priority,
+            tags=tags,
+        )
         with self._store.lock:
-            return self._store.add_job_definition(region, name)
+            definition = self._store.add_job_definition(
+                region, name, type=type_, properties=properties, tags=checked_tags
+            )
+            if status == "INACTIVE":
+                definition = attrs.evolve(definition, status=status)
+                self._store.replace_job_definition(definition)
+            return definition
+
+    def add_compute_environment(
+        self,
+        name: str,
+        *,
+        region: str | None = None,
+        type: Literal["MANAGED", "UNMANAGED"] = "MANAGED",
+        state: Literal["ENABLED", "DISABLED"] = "ENABLED",
+        compute_resources: Mapping[str, Any] | None = None,
+        service_role: str | None = None,
+        unmanaged_vcpus: int | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> ComputeEnvironment:
+        """Create a compute environment (stored and described; nothing runs on it). Its name must
+        be new in its region. A MANAGED one given no ``compute_resources`` (camelCase, as
+        CreateComputeEnvironment takes them) gets EC2 resources of 0 to 256 vCPUs."""
+        region = self._region(region)
+        _seeding.check_name("compute environment name", name, _seeding.RESOURCE_NAME)
+        with self._store.lock:
+            checked = _resource_seeding.compute_environment(
+                self._store,
+                region,
+                name,
+                type=type,
+                state=state,
+                compute_resources=compute_resources,
+                service_role=service_role,
+                unmanaged_vcpus=unmanaged_vcpus,
+                tags=tags,
+            )
+            return self._store.add_compute_environment(region, name, **checked)
 
     def add_job(
         self,
@@ -277,7 +380,16 @@ class FakeBatch:
                 for index, child_status in enumerate(statuses)
             )
             return self._add_family(
-                attrs.evolve(parent, status=derived, array_size=size, children=children)
+                attrs.evolve(
+                    parent,
+                    status=derived,
+                    array_size=size,
+                    children=children,
+                    # As when it finishes by moves: its last child's stoppedAt (_lifecycle).
+                    stopped_at=max(c.stopped_at or 0 for c in children)
+                    if derived in FINISHED_STATUSES
+                    else None,
+                )
             )
 
     def add_multinode_job(
@@ -411,6 +523,19 @@ class FakeBatch:
         """Every job queue, in every region, in the order they were created."""
         with self._store.lock:
             return self._store.queues()
+
+    @property
+    def job_definitions(self) -> list[JobDefinition]:
+        """Every job definition revision, ACTIVE and INACTIVE, in every region, in the order
+        they were registered."""
+        with self._store.lock:
+            return self._store.job_definitions()
+
+    @property
+    def compute_environments(self) -> list[ComputeEnvironment]:
+        """Every compute environment, in every region, in the order they were created."""
+        with self._store.lock:
+            return self._store.compute_environments()
 
     @property
     def jobs(self) -> list[Job]:
@@ -637,6 +762,6 @@ def _retention_ms(retention: object) -> int | None:
         raise TypeError(
             f"retention must be a timedelta, a number of seconds or None, not {retention!r}"
         )
-    if seconds < 0:
-        raise ValueError(f"retention must not be negative, got {retention!r}")
+    if not 0 <= seconds < float("inf"):  # also refuses NaN
+        raise ValueError(f"retention must be finite seconds, 0 or more, not {retention!r}")
     return round(seconds * 1000)

@@ -86,6 +86,8 @@ def advance(store: Store, job_id: str | None = None) -> list[Job]:
     else:
         job = _known(store, job_id)
         if job.array_size is not None:
+            if job.status in FINISHED_STATUSES:
+                raise ValueError(f"array job {job_id} is {job.status}: finished jobs never change")
             candidates = [child for child in _current_children(store, job) if _moves_alone(child)]
         else:
             job = _movable(store, job_id, "advance")
@@ -122,9 +124,13 @@ def complete(store: Store, job_id: str, *, exit_code: int = 0, reason: str | Non
         if job.status in FINISHED_STATUSES:
             raise ValueError(f"array job {job_id} is {job.status}: finished jobs never change")
         children = [c for c in _current_children(store, job) if c.status not in FINISHED_STATUSES]
+        # The children end together, in index order: with exit code 0 a child waiting on an
+        # earlier sibling (SEQUENTIAL) runs once that one succeeded, so it may run too.
+        ending = frozenset(c.job_id for c in children) if exit_code == 0 else frozenset()
         for child in children:
-            _check_can_run(store, child)
-        at = _now(store, job)
+            _check_can_run(store, child, ending)
+        # One moment for all, no earlier than any child's latest timestamp.
+        at = max((_now(store, c) for c in children), default=_now(store, job))
         _save(store, [_attempt_ends(_running(c, at), at, exit_code, reason) for c in children])
         return store.jobs[job_id]
     job = _movable(store, job_id, "complete")
@@ -141,9 +147,7 @@ def run_all(store: Store) -> None:
         running = [
             job for job in store.jobs.values() if job.status == "RUNNING" and _moves_alone(job)
         ]
-        for job in running:
-            at = _now(store, job)
-            _save(store, [_attempt_ends(job, at, 0, None)])
+        _save(store, [_attempt_ends(job, _now(store, job), 0, None) for job in running])
         if not moved and not running:
             return
 
@@ -257,12 +261,20 @@ def _next_step(store: Store, job: Job) -> tuple[JobStatus, str | None] | None:
     return None
 
 
-def _check_can_run(store: Store, job: Job) -> None:
+def _check_can_run(store: Store, job: Job, succeeding: frozenset[str] = frozenset()) -> None:
+    """A ValueError unless ``job`` may run now: its dependencies succeeded (or are among
+    ``succeeding``, jobs about to succeed with it) and CancelJob has not marked it."""
+    if job.status in ("SUBMITTED", "PENDING") and job.is_cancelled:
+        # CancelJob marked it while it waited on its dependencies: it never runs.
+        raise ValueError(
+            f"job {job.job_id} was cancelled while {job.status}: it fails once its "
+            "dependencies finish and never runs; advance() it instead"
+        )
     if job.status in ("SUBMITTED", "PENDING"):
         waiting = [
             dependency
             for dependency in dependency_ids(store, job)
-            if _status_of(store, dependency) != "SUCCEEDED"
+            if _status_of(store, dependency) != "SUCCEEDED" and dependency not in succeeding
         ]
         if waiting:
             listed = ", ".join(f"{d} ({_status_of(store, d)})" for d in waiting)
@@ -474,7 +486,16 @@ def _current_children(store: Store, parent: Job) -> list[Job]:
 
 
 def _now(store: Store, job: Job) -> int:
-    return max(store.clock.now_ms(), job.created_at, job.started_at or 0, job.stopped_at or 0)
+    """The clock, but no earlier than any timestamp of the job: its steps never go backwards,
+    whatever the test did to the clock (a retried job's last attempt counts too)."""
+    last_attempt = job.attempts[-1].stopped_at if job.attempts else 0
+    return max(
+        store.clock.now_ms(),
+        job.created_at,
+        job.started_at or 0,
+        job.stopped_at or 0,
+        last_attempt,
+    )
 
 
 def _check_exit_code(exit_code: object) -> None:

@@ -146,7 +146,7 @@ def check_region(region: object) -> str:
 def check_name(label: str, value: object, pattern: re.Pattern[str]) -> None:
     if not isinstance(value, str):
         raise TypeError(f"{label} must be a string, not {value!r}")
-    if not pattern.match(value):
+    if not pattern.fullmatch(value):  # match() would let a trailing newline through $
         rule = "up to 128 letters, numbers, hyphens and underscores"
         if pattern is JOB_NAME:
             rule += ", starting with a letter or number"

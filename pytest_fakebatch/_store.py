@@ -12,13 +12,12 @@ negated index makes a newest-first walk list them in index order.
 from __future__ import annotations
 
 import heapq
+import itertools
 import threading
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from . import _arns, _seeding
-from ._clock import Clock
-from .factories import IdFactory
 from .models import (
     FINISHED_STATUSES,
     JOB_STATUSES,
@@ -31,6 +30,9 @@ from .models import (
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from ._clock import Clock
+    from .factories import IdFactory
 
 SortKey: TypeAlias = "tuple[int, str] | tuple[int, int]"
 """``(created_at, job_id)``, or ``(created_at, -index)`` for children: listings go in descending order."""
@@ -127,6 +129,7 @@ class Store:
         #: The order queues, job definition revisions and compute environments were created in, by
         #: ARN (Describe* list in that order; a page token resumes after a position in it).
         self.created_order: dict[str, int] = {}
+        self._creations = itertools.count()
         #: Rendered summaries by job id, and their nested dicts' keys (see listing). Whatever
         #: replaces or removes a job must drop its entry.
         self.summary_cache: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}
@@ -289,7 +292,7 @@ class Store:
         return self._compute_environments.get((region, name_or_arn))
 
     def _created(self, arn: str, tags: Mapping[str, str] | None) -> None:
-        self.created_order[arn] = len(self.created_order)
+        self.created_order[arn] = next(self._creations)  # a queue created again goes last
         if tags:
             self.tags[arn] = dict(tags)
         else:
@@ -349,7 +352,8 @@ class Store:
     def expire(self, now_ms: int) -> None:
         """Forget every finished job whose retention ended by ``now_ms``. O(1) when none has."""
         expiry = self._expiry
-        while expiry and expiry[0][0] <= now_ms:
+        # Kept for the whole period ("at least 7 days"): forgotten only once it has passed.
+        while expiry and expiry[0][0] < now_ms:
             _, job_id = heapq.heappop(expiry)
             if job_id in self.jobs:
                 self.remove_job(job_id)

@@ -45,7 +45,9 @@ def _path_pattern(request_uri: str) -> re.Pattern[str]:
     return re.compile(f"{pattern}$")
 
 
-_PATTERNS: Final = {operation: _path_pattern(route.request_uri) for operation, route in ROUTES.items()}
+_PATTERNS: Final = {
+    operation: _path_pattern(route.request_uri) for operation, route in ROUTES.items()
+}
 
 
 def url_members(operation: str, url: str) -> dict[str, Any]:

@@ -6,7 +6,9 @@ entry points may load this module in projects that never call AWS Batch.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+# At run time, not only for type checkers: typing.get_type_hints (Hypothesis's st.builds) resolves
+# the classes' annotations in this module's namespace.
+from collections.abc import Mapping  # noqa: TC003
 from types import MappingProxyType
 from typing import Any, Final, Literal
 

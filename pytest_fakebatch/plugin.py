@@ -44,11 +44,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # The keywords and defaults come from FakeBatch's signature, so the help cannot fall behind.
+    keywords = ", ".join(
+        f"{name}={parameter.default!r}"
+        for name, parameter in inspect.signature(FakeBatch).parameters.items()
+    )
     config.addinivalue_line(
         "markers",
-        "fake_batch(region='us-east-1', account_id='123456789012', seed=None, wire=False, "
-        "rate_limit=None, allow_unsupported=False): "
-        "configure the fake_batch fixture; the closest marker wins.",
+        f"fake_batch({keywords}): configure the fake_batch fixture; the closest marker wins.",
     )
 
 

@@ -68,6 +68,14 @@ class AsyncClient:
     def list_jobs(self, **params: Any) -> Any:
         return self._run(self._client.list_jobs(**params))
 
+    def __getattr__(self, name: str) -> Any:
+        # Every other API method (submit_job, describe_jobs, ...), run to completion.
+        meta = self.__dict__.get("meta")
+        if meta is None or name not in meta.method_to_api_mapping:
+            raise AttributeError(name)
+        method = getattr(self._client, name)
+        return lambda **params: self._run(method(**params))
+
     def get_paginator(self, name: str) -> _AsyncPaginator:
         return _AsyncPaginator(self, self._client.get_paginator(name))
 

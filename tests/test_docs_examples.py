@@ -1,5 +1,5 @@
 """The examples of docs/seeding.md, docs/property-testing.md, docs/asserting-calls.md,
-docs/retries.md and docs/async.md, run.
+docs/retries.md, docs/async.md and docs/lifecycle.md, run; and the messages docs/usage.md quotes.
 
 Each example is copied here as it appears on its page; every test first checks that the page still
 shows it word for word, then runs it, so a change that breaks an example breaks a test, and so does
@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import given, settings
 
-from pytest_fakebatch import FakeBatch
+from pytest_fakebatch import FakeBatch, UnhandledCallError, UnsupportedOperationError
 from pytest_fakebatch import strategies as fbst
-from pytest_fakebatch.plugin import per_test_seed
+from pytest_fakebatch._operations import OPERATIONS
+from pytest_fakebatch.plugin import fake_batch_options, per_test_seed
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
@@ -1016,3 +1017,330 @@ def test_the_aiobotocore_condition_as_shown(tmp_path: Path) -> None:
         "nested": "NoRegionError",
         "early": ["eu-west-3", 1],
     }
+
+
+# docs/lifecycle.md
+
+LIFECYCLE = "lifecycle.md"
+
+NOTHING_MOVES_EXAMPLE = """
+import boto3
+
+
+def test_a_submitted_job_waits_for_the_test(fake_batch):
+    fake_batch.add_queue("nightly")
+    fake_batch.add_job_definition("train")
+    client = boto3.client("batch", region_name="us-east-1")
+
+    job_id = client.submit_job(jobName="train", jobQueue="nightly", jobDefinition="train")["jobId"]
+    fake_batch.clock.advance(3600)  # an hour later, nothing has run it
+
+    [job] = client.describe_jobs(jobs=[job_id])["jobs"]
+    assert job["status"] == "SUBMITTED"
+"""
+
+SET_STATUS_SIGNATURE = """
+fake_batch.set_status(job_id, status, *, reason=None, exit_code=None)
+"""
+
+SET_STATUS_EXAMPLE = """
+def test_a_job_that_ran_out_of_memory(fake_batch):
+    job = fake_batch.add_job("nightly", status="SUBMITTED")
+
+    running = fake_batch.set_status(job.job_id, "RUNNING")
+    failed = fake_batch.set_status(job.job_id, "FAILED", exit_code=137, reason="out of memory")
+
+    assert running.started_at is not None
+    assert (failed.exit_code, failed.status_reason) == (137, "out of memory")
+    assert len(failed.attempts) == 1
+"""
+
+ADVANCE_EXAMPLE = """
+def test_one_step_at_a_time(fake_batch):
+    job = fake_batch.add_job("nightly", status="SUBMITTED")
+
+    statuses = [fake_batch.advance(job.job_id)[0].status for _ in range(3)]
+
+    assert statuses == ["RUNNABLE", "STARTING", "RUNNING"]
+"""
+
+COMPLETE_SIGNATURE = """
+fake_batch.complete(job_id, *, exit_code=0, reason=None)
+"""
+
+COMPLETE_EXAMPLE = """
+def test_a_job_without_a_retry_strategy_fails_at_once(fake_batch):
+    job = fake_batch.add_job("nightly", status="RUNNABLE")
+
+    done = fake_batch.complete(job.job_id, exit_code=1)
+
+    assert (done.status, done.exit_code) == ("FAILED", 1)
+    assert done.status_reason == "Essential container in task exited"
+"""
+
+DEPENDENCIES_EXAMPLE = """
+import boto3
+
+
+def test_a_failed_job_fails_the_jobs_that_depend_on_it(fake_batch):
+    fake_batch.add_queue("nightly")
+    fake_batch.add_job_definition("etl")
+    client = boto3.client("batch", region_name="us-east-1")
+    extract = client.submit_job(jobName="extract", jobQueue="nightly", jobDefinition="etl")["jobId"]
+    load = client.submit_job(
+        jobName="load", jobQueue="nightly", jobDefinition="etl", dependsOn=[{"jobId": extract}]
+    )["jobId"]
+
+    fake_batch.advance()
+    assert fake_batch.get_job(load).status == "PENDING"  # waiting for extract
+    fake_batch.complete(extract, exit_code=1)
+    fake_batch.run_all()
+
+    [job] = client.describe_jobs(jobs=[load])["jobs"]
+    assert (job["status"], job["statusReason"]) == ("FAILED", "Dependent Job failed")
+    assert "startedAt" not in job  # it never ran
+"""
+
+RETRIES_EXAMPLE = """
+RETRY_ON_HOST_LOSS = {
+    "attempts": 3,
+    "evaluateOnExit": [
+        {"onStatusReason": "Host EC2*", "action": "RETRY"},
+        {"onReason": "*", "action": "EXIT"},
+    ],
+}
+
+
+def test_only_a_lost_host_is_retried(fake_batch, batch_client):
+    fake_batch.add_queue("nightly")
+    fake_batch.add_job_definition("train")
+    job_id = batch_client.submit_job(
+        jobName="train", jobQueue="nightly", jobDefinition="train", retryStrategy=RETRY_ON_HOST_LOSS
+    )["jobId"]
+
+    again = fake_batch.complete(job_id, exit_code=1, reason="Host EC2 (instance i-0abc) terminated.")
+    failed = fake_batch.complete(job_id, exit_code=1)  # the container's own failure
+
+    assert again.status == "RUNNABLE"
+    assert failed.status == "FAILED"
+    [job] = batch_client.describe_jobs(jobs=[job_id])["jobs"]
+    assert [attempt["container"]["exitCode"] for attempt in job["attempts"]] == [1, 1]
+"""
+
+CANCEL_EXAMPLE = """
+def test_a_running_job_must_be_terminated(fake_batch, batch_client):
+    queued = fake_batch.add_job("nightly", status="RUNNABLE")
+    running = fake_batch.add_job("nightly", status="RUNNING")
+
+    batch_client.cancel_job(jobId=queued.job_id, reason="not needed")
+    batch_client.cancel_job(jobId=running.job_id, reason="not needed")  # too late: no effect
+    assert fake_batch.get_job(queued.job_id).status == "FAILED"
+    assert fake_batch.get_job(running.job_id).status == "RUNNING"
+
+    batch_client.terminate_job(jobId=running.job_id, reason="not needed")
+    stopped = fake_batch.get_job(running.job_id)
+    assert (stopped.status, stopped.status_reason, stopped.is_terminated) == (
+        "FAILED",
+        "not needed",
+        True,
+    )
+"""
+
+ARRAY_EXAMPLE = """
+def test_the_parent_follows_its_children(fake_batch):
+    parent = fake_batch.add_array_job("nightly", size=3, child_statuses="SUBMITTED")
+    first, second, _ = (child.job_id for child in parent.children)
+
+    fake_batch.advance(first)
+    assert fake_batch.get_job(parent.job_id).status == "PENDING"
+    fake_batch.complete(second, exit_code=1)
+    fake_batch.complete(parent.job_id)  # every child not finished yet, with exit code 0
+
+    assert fake_batch.get_job(parent.job_id).status == "FAILED"
+"""
+
+MULTINODE_EXAMPLE = """
+def test_nodes_move_with_their_job(fake_batch):
+    job = fake_batch.add_multinode_job("nightly", num_nodes=2, status="RUNNABLE")
+
+    fake_batch.complete(job.job_id, exit_code=3)
+
+    nodes = fake_batch.get_job(job.job_id).nodes
+    assert [(node.status, node.exit_code) for node in nodes] == [("FAILED", 3), ("FAILED", 3)]
+"""
+
+CLOCK_EXAMPLE = """
+def test_timestamps_come_from_the_clock(fake_batch):
+    fake_batch.clock.set(1_700_000_000_000)  # frozen, in epoch milliseconds
+    job = fake_batch.add_job("nightly", status="SUBMITTED")
+    fake_batch.clock.advance(30)
+    fake_batch.set_status(job.job_id, "RUNNING")
+    fake_batch.clock.advance(90)
+
+    done = fake_batch.complete(job.job_id)
+
+    assert (done.created_at, done.started_at, done.stopped_at) == (
+        1_700_000_000_000,
+        1_700_000_030_000,
+        1_700_000_120_000,
+    )
+"""
+
+RETENTION_EXAMPLE = """
+import pytest
+
+
+@pytest.mark.fake_batch(retention=60)  # seconds; or a timedelta; None: for ever
+def test_finished_jobs_are_forgotten(fake_batch, batch_client):
+    fake_batch.clock.set(1_700_000_000_000)
+    job = fake_batch.add_job("nightly", status="RUNNING")
+    fake_batch.complete(job.job_id)
+
+    fake_batch.clock.advance(60)  # kept for the whole period
+    assert batch_client.describe_jobs(jobs=[job.job_id])["jobs"]
+    fake_batch.clock.advance(1)
+    assert batch_client.describe_jobs(jobs=[job.job_id])["jobs"] == []
+    assert batch_client.list_jobs(jobQueue="nightly", jobStatus="SUCCEEDED")["jobSummaryList"] == []
+"""
+
+LIFECYCLE_EXAMPLES = (
+    NOTHING_MOVES_EXAMPLE,
+    SET_STATUS_EXAMPLE,
+    ADVANCE_EXAMPLE,
+    COMPLETE_EXAMPLE,
+    DEPENDENCIES_EXAMPLE,
+    RETRIES_EXAMPLE,
+    CANCEL_EXAMPLE,
+    ARRAY_EXAMPLE,
+    MULTINODE_EXAMPLE,
+    CLOCK_EXAMPLE,
+    RETENTION_EXAMPLE,
+)
+
+
+def test_the_lifecycle_examples_pass(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_lifecycle="\n\n\n".join(shown(LIFECYCLE, example) for example in LIFECYCLE_EXAMPLES)
+    )
+
+    run(pytester).assert_outcomes(passed=len(LIFECYCLE_EXAMPLES))
+
+
+@pytest.mark.parametrize(
+    ("signature", "method"),
+    [
+        pytest.param(SET_STATUS_SIGNATURE, FakeBatch.set_status, id="set_status"),
+        pytest.param(COMPLETE_SIGNATURE, FakeBatch.complete, id="complete"),
+    ],
+)
+def test_the_lifecycle_signatures_as_shown(signature: str, method: Any) -> None:
+    definition = shown(LIFECYCLE, signature).replace("fake_batch.", "def ") + ": ..."
+    namespace: dict[str, Any] = {}
+    exec(definition, namespace)
+
+    def described(function: Any) -> list[tuple[str, Any, Any]]:
+        parameters = inspect.signature(function).parameters.values()
+        return [(p.name, p.kind, p.default) for p in parameters if p.name != "self"]
+
+    assert described(namespace[method.__name__]) == described(method)
+
+
+def test_the_set_status_error_as_shown(fake_batch: FakeBatch) -> None:
+    shown(LIFECYCLE, "finished job (`finished jobs never change`)")
+    message = shown(
+        LIFECYCLE,
+        "job <id> is RUNNABLE; it can move to STARTING, RUNNING, SUCCEEDED, FAILED, not SUBMITTED",
+    )
+    job = fake_batch.add_job("nightly", status="RUNNABLE")
+
+    with pytest.raises(ValueError, match=re.escape(message.replace("<id>", job.job_id))):
+        fake_batch.set_status(job.job_id, "SUBMITTED")
+    fake_batch.complete(job.job_id)
+    with pytest.raises(ValueError, match="finished jobs never change"):
+        fake_batch.set_status(job.job_id, "FAILED")
+
+
+def test_an_unknown_job_to_cancel_as_shown(fake_batch: FakeBatch, batch_client: BaseClient) -> None:
+    shown(LIFECYCLE, "An unknown\n`jobId` is a `ClientException` (`Job <id> not found.`).")
+
+    for operation in (batch_client.cancel_job, batch_client.terminate_job):
+        with pytest.raises(batch_client.exceptions.ClientException) as raised:
+            operation(jobId="nope", reason="not needed")
+
+        assert "Exception : Job nope not found., RequestId: " in str(raised.value)
+
+
+def test_the_worked_example_is_collected() -> None:
+    shown(LIFECYCLE, "[`docs/examples/sweep.py`](examples/sweep.py)")
+    shown(LIFECYCLE, "[`docs/examples/test_sweep.py`](examples/test_sweep.py)")
+    root = DOCS.parent
+    testpaths = re.search(r"^testpaths = (.*)$", (root / "pyproject.toml").read_text(), re.M)
+
+    assert (DOCS / "examples" / "sweep.py").is_file()
+    assert (DOCS / "examples" / "test_sweep.py").is_file()
+    assert testpaths is not None
+    assert "docs/examples" in json.loads(testpaths.group(1))
+
+
+# docs/usage.md
+
+USAGE = "usage.md"
+
+UNSUPPORTED_SECTION = re.compile(
+    r"^## Operations the fake does not support\n(.*?)(?=^## |\Z)", re.MULTILINE | re.DOTALL
+)
+
+UNHANDLED_MESSAGE = """
+code under test called Batch operations pytest-fakebatch does not implement; each call failed with UnsupportedOperationError and was not sent to AWS:
+  - ListSchedulingPolicies
+If the test expects that, mark it @pytest.mark.fake_batch(allow_unsupported=True).
+"""
+
+
+def unsupported_section() -> str:
+    found = UNSUPPORTED_SECTION.search((DOCS / USAGE).read_text())
+    assert found is not None, f"docs/{USAGE} has no 'Operations the fake does not support' section"
+    return found.group(1)
+
+
+def test_the_supported_operations_as_listed() -> None:
+    bullets = re.findall(r"^- [a-z ]+: (.*?)(?=^- |^\n)", unsupported_section(), re.M | re.S)
+    listed = re.findall(r"`([A-Za-z]+)`", "".join(bullets))
+
+    assert sorted(listed) == sorted(OPERATIONS), (
+        f"docs/{USAGE} lists the supported operations {sorted(listed)}, but the fake implements "
+        f"{sorted(OPERATIONS)}: update the list and the error message under it"
+    )
+
+
+@pytest.mark.fake_batch(allow_unsupported=True)
+def test_the_unsupported_operation_message_as_shown(
+    fake_batch: FakeBatch, batch_client: BaseClient
+) -> None:
+    with pytest.raises(UnsupportedOperationError) as raised:
+        batch_client.list_scheduling_policies()
+
+    message = str(raised.value)
+    assert "Supported operations: CancelJob, " in message  # the list is the fake's, computed
+    assert f"```text\n{message}\n```" in unsupported_section(), (
+        f"docs/{USAGE} must quote the message as the fake prints it now:\n{message}"
+    )
+
+
+def test_the_unhandled_calls_message_as_shown() -> None:
+    expected = shown(USAGE, UNHANDLED_MESSAGE)
+
+    assert str(UnhandledCallError(["ListSchedulingPolicies"])) == expected
+
+
+def test_the_unknown_marker_keyword_message_as_shown() -> None:
+    message = (
+        "@pytest.mark.fake_batch got unknown keyword 'regoin'; it takes region, account_id, seed, "
+        "wire, rate_limit, allow_unsupported, retention"
+    )
+    shown(USAGE, f"`TypeError: {message}`")
+
+    with pytest.raises(TypeError) as raised:
+        fake_batch_options(pytest.mark.fake_batch(regoin="eu-west-1").mark)
+
+    assert str(raised.value) == message

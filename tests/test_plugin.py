@@ -228,7 +228,8 @@ def test_the_marker_is_registered(pytester: pytest.Pytester) -> None:
     listed.stdout.fnmatch_lines(
         [
             "@pytest.mark.fake_batch(region='us-east-1', account_id='123456789012', seed=None, "
-            "wire=False, rate_limit=None, allow_unsupported=False): *"
+            "wire=False, rate_limit=None, allow_unsupported=False, "
+            "retention=datetime.timedelta(days=7)): *"
         ]
     )
 

@@ -1,8 +1,8 @@
 """Operation handlers, dispatched by API name.
 
 A handler takes the store, the region of the calling client and the request as the service decodes
-it from the JSON body, and returns an Answer (the response body, and what the call log keeps), or
-raises ServiceError.
+it from the JSON body and, for the tagging operations, the URL (see _uri), and returns an Answer
+(the response body, and what the call log keeps), or raises ServiceError.
 """
 
 from __future__ import annotations
@@ -12,8 +12,16 @@ from typing import Any, TypeAlias
 
 from .._store import Store
 from ._answer import Answer
+from .compute import create_compute_environment, describe_compute_environments
+from .definitions import (
+    deregister_job_definition,
+    describe_job_definitions,
+    register_job_definition,
+)
 from .jobs import cancel_job, describe_jobs, submit_job, terminate_job
 from .listing import list_jobs
+from .queues import create_job_queue, delete_job_queue, describe_job_queues, update_job_queue
+from .tags import list_tags_for_resource, tag_resource, untag_resource
 
 Handler: TypeAlias = Callable[[Store, str, Mapping[str, Any]], Answer]
 
@@ -23,6 +31,18 @@ OPERATIONS: Mapping[str, Handler] = {
     "DescribeJobs": describe_jobs,
     "CancelJob": cancel_job,
     "TerminateJob": terminate_job,
+    "CreateJobQueue": create_job_queue,
+    "DescribeJobQueues": describe_job_queues,
+    "UpdateJobQueue": update_job_queue,
+    "DeleteJobQueue": delete_job_queue,
+    "RegisterJobDefinition": register_job_definition,
+    "DescribeJobDefinitions": describe_job_definitions,
+    "DeregisterJobDefinition": deregister_job_definition,
+    "CreateComputeEnvironment": create_compute_environment,
+    "DescribeComputeEnvironments": describe_compute_environments,
+    "TagResource": tag_resource,
+    "UntagResource": untag_resource,
+    "ListTagsForResource": list_tags_for_resource,
 }
 
 __all__ = ["OPERATIONS", "Answer", "Handler"]

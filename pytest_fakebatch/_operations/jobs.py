@@ -6,6 +6,7 @@ every detail string marked "chosen" has no known real-service wording (docs/fide
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -14,6 +15,8 @@ from .. import _arns, _lifecycle, _seeding
 from .._errors import client_exception
 from ..models import MAX_ARRAY_SIZE, MIN_ARRAY_SIZE, Dependency, Job, JobDefinition
 from ._answer import Answer
+from ._checks import check_tags, check_types, required, retry_strategy
+from ._checks import timeout as check_timeout
 from ._detail import job_detail
 
 if TYPE_CHECKING:
@@ -26,13 +29,6 @@ if TYPE_CHECKING:
 MAX_DEPENDENCIES = 20
 #: DescribeJobs takes "A list of up to 100 job IDs".
 MAX_DESCRIBED = 100
-#: "Each resource can have up to 50 user tags." (API_TagResource)
-MAX_TAGS = 50
-#: retryStrategy.attempts: "You can specify between 1 and 10 attempts."
-MIN_ATTEMPTS, MAX_ATTEMPTS = 1, 10
-MAX_EVALUATE_ON_EXIT = 5
-#: timeout.attemptDurationSeconds: "The minimum value for the timeout is 60 seconds."
-MIN_TIMEOUT_SECONDS = 60
 #: schedulingPriorityOverride: "The minimum supported value is 0 and the maximum is 9999."
 MAX_SCHEDULING_PRIORITY = 9999
 #: CancelJob / TerminateJob reason: "This parameter has as limit of 1024 characters."
@@ -41,6 +37,8 @@ MAX_REASON = 1024
 # Verbatim from real responses (see docs/fidelity.md for the sources).
 JOB_NAME_DETAIL = "Job name should match valid pattern"
 TOO_MANY_JOBS_DETAIL = "Maximum number of jobs supported is  100 ."
+
+_REVISION = re.compile(r"[0-9]+")
 
 _SUBMIT_TYPES: dict[str, type] = {
     "jobName": str,
@@ -64,12 +62,13 @@ _SUBMIT_TYPES: dict[str, type] = {
 
 
 def submit_job(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
-    _check_types(params, _SUBMIT_TYPES)
+    check_types(params, _SUBMIT_TYPES)
     name = params.get("jobName")
-    if not isinstance(name, str) or not _seeding.JOB_NAME.match(name):
+    # fullmatch: the pattern's $ would let a trailing newline through.
+    if not isinstance(name, str) or not _seeding.JOB_NAME.fullmatch(name):
         raise client_exception(JOB_NAME_DETAIL)
-    queue = _submittable_queue(store, region, _required(params, "jobQueue"))
-    definition = _active_job_definition(store, region, _required(params, "jobDefinition"))
+    queue = _submittable_queue(store, region, required(params, "jobQueue"))
+    definition = _active_job_definition(store, region, required(params, "jobDefinition"))
     size = _array_size(params.get("arrayProperties"), definition)
     depends_on = _dependencies(store, region, params.get("dependsOn") or [], size)
     share = _share_identifier(queue, params.get("shareIdentifier"))
@@ -114,8 +113,8 @@ def submit_job(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
 
 
 def describe_jobs(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
-    _check_types(params, {"jobs": list})
-    job_ids = _required(params, "jobs")
+    check_types(params, {"jobs": list})
+    job_ids = required(params, "jobs")
     if not all(isinstance(job_id, str) for job_id in job_ids):
         raise client_exception("Invalid type for jobs: expected a list of job ids.")  # chosen
     if len(job_ids) > MAX_DESCRIBED:
@@ -156,10 +155,11 @@ def job_spec(definition: JobDefinition, params: Mapping[str, Any]) -> dict[str, 
         spec["parameters"] = parameters
     retry = params.get("retryStrategy", properties.get("retryStrategy"))
     if retry is not None:
-        spec["retryStrategy"] = _retry_strategy(retry)
+        # The rules RegisterJobDefinition checks too, in the same words.
+        spec["retryStrategy"] = dict(retry_strategy(retry))
     timeout = params.get("timeout", properties.get("timeout"))
     if timeout is not None:
-        spec["timeout"] = _timeout(timeout)
+        spec["timeout"] = dict(check_timeout(timeout))
     propagate = params.get("propagateTags", properties.get("propagateTags"))
     if propagate is not None:
         spec["propagateTags"] = propagate
@@ -218,39 +218,6 @@ def _node_properties(
     return node_properties
 
 
-def _retry_strategy(retry: Any) -> dict[str, Any]:
-    if not isinstance(retry, dict):
-        raise client_exception("Invalid retryStrategy.")  # chosen
-    attempts = retry.get("attempts")
-    if attempts is None:
-        # Observed wording (terraform-provider-aws acceptance tests).
-        raise client_exception("RetryAttempts must be provided with retry strategy")
-    if not MIN_ATTEMPTS <= attempts <= MAX_ATTEMPTS:
-        raise client_exception(  # chosen
-            f"Retry attempts must be from {MIN_ATTEMPTS} to {MAX_ATTEMPTS}, got {attempts}."
-        )
-    rules = retry.get("evaluateOnExit") or []
-    if len(rules) > MAX_EVALUATE_ON_EXIT:
-        raise client_exception(  # chosen
-            f"evaluateOnExit takes up to {MAX_EVALUATE_ON_EXIT} conditions, got {len(rules)}."
-        )
-    for rule in rules:
-        if str(rule.get("action", "")).upper() not in ("RETRY", "EXIT"):
-            raise client_exception(  # chosen
-                f"Invalid evaluateOnExit action: {rule.get('action')}. Valid values: RETRY, EXIT."
-            )
-    return dict(retry)
-
-
-def _timeout(timeout: Any) -> dict[str, Any]:
-    seconds = timeout.get("attemptDurationSeconds") if isinstance(timeout, dict) else None
-    if seconds is not None and seconds < MIN_TIMEOUT_SECONDS:
-        raise client_exception(  # chosen
-            f"attemptDurationSeconds must be at least {MIN_TIMEOUT_SECONDS}, got {seconds}."
-        )
-    return dict(timeout)
-
-
 def _submittable_queue(store: Store, region: str, reference: str) -> JobQueue:
     queue = store.find_queue(region, reference)
     if queue is None:
@@ -263,31 +230,46 @@ def _submittable_queue(store: Store, region: str, reference: str) -> JobQueue:
 
 
 def _active_job_definition(store: Store, region: str, reference: str) -> JobDefinition:
-    """The revision a reference names: ``name`` (its latest ACTIVE revision), ``name:revision``
-    or an ARN; a ClientException if there is none or it is INACTIVE."""
+    """The revision a reference names: ``name`` (its latest ACTIVE revision), ``name:revision``,
+    or an ARN with or without the revision ("If the revision is not specified, then the latest
+    active revision is used", API_SubmitJob); a ClientException if there is none or it is INACTIVE."""
     if reference.startswith("arn:"):
         definition = store.find_job_definition_arn(reference)
+        parts = _arns.parse(reference)
+        if definition is None and parts is not None and ":" not in parts["rest"]:
+            if parts["kind"] == "job-definition" and parts["account"] == store.account_id:
+                definition = _latest_active(store, parts["region"], parts["rest"])
         if definition is None or definition.region != region or definition.status != "ACTIVE":
-            # Observed wording (azavea/raster-vision-aws#17).
+            # Observed wording (azavea/raster-vision-aws#17, an ARN without a revision).
             raise client_exception(f"JobDefinition {reference} not found.")
         return definition
-    name, _, revision = reference.partition(":")
-    if revision:
+    name, colon, revision = reference.partition(":")
+    if colon:
+        # A revision is ASCII digits ("d:" or "d:²" names none; int() would choke on the latter).
         found = (
             store.job_definition_revision(region, name, int(revision))
-            if revision.isdigit()
+            if _REVISION.fullmatch(revision)
             else None
         )
         if found is None or found.status != "ACTIVE":
             raise client_exception(f"JobDefinition {reference} not found.")  # as for an ARN
         return found
+    latest = _latest_active(store, region, name)
+    if latest is None:
+        # Observed wording (aws-samples/aws-genomics-workflows#84, AlexsLemonade/refinebio#2887).
+        raise client_exception(
+            f"JobDefinition name {name} does not exist or is not in ACTIVE status"
+        )
+    return latest
+
+
+def _latest_active(store: Store, region: str, name: str) -> JobDefinition | None:
     latest = store.latest_job_definition(region, name)
     for number in range(latest.revision if latest else 0, 0, -1):
         candidate = store.job_definition_revision(region, name, number)
         if candidate is not None and candidate.status == "ACTIVE":
             return candidate
-    # Observed wording (aws-samples/aws-genomics-workflows#84, AlexsLemonade/refinebio#2887).
-    raise client_exception(f"JobDefinition name {name} does not exist or is not in ACTIVE status")
+    return None
 
 
 def _array_size(
@@ -296,7 +278,7 @@ def _array_size(
     if not array_properties or array_properties.get("size") is None:
         return None
     size = array_properties["size"]
-    if not MIN_ARRAY_SIZE <= size <= MAX_ARRAY_SIZE:
+    if type(size) is not int or not MIN_ARRAY_SIZE <= size <= MAX_ARRAY_SIZE:
         raise client_exception(  # chosen
             f"Array size must be from {MIN_ARRAY_SIZE} to {MAX_ARRAY_SIZE}, got {size}."
         )
@@ -362,17 +344,8 @@ def _share_identifier(queue: JobQueue, share: str | None) -> str | None:
 
 
 def _tags(tags: Mapping[str, Any] | None) -> dict[str, str]:
-    if not tags:
-        return {}
-    if len(tags) > MAX_TAGS:
-        raise client_exception(f"A resource can have up to {MAX_TAGS} tags.")  # chosen
-    for key, value in tags.items():
-        if not isinstance(value, str):
-            raise client_exception("Invalid tags: values must be strings.")  # chosen
-        if key.lower().startswith("aws:"):
-            # "Don't use aws:, AWS:, or any upper or lowercase combination of such as a prefix"
-            raise client_exception(f"Tag keys starting with aws: are reserved: {key}")  # chosen
-    return dict(tags)
+    # The same rules as TagResource's (count, key and value lengths, the aws: prefix).
+    return check_tags(tags) if tags else {}
 
 
 def _part(parent: Job, job_id: str, **position: Any) -> Job:
@@ -394,8 +367,8 @@ def _part(parent: Job, job_id: str, **position: Any) -> Job:
 
 
 def _job_and_reason(store: Store, region: str, params: Mapping[str, Any]) -> tuple[Job, str]:
-    _check_types(params, {"jobId": str, "reason": str})
-    job_id, reason = _required(params, "jobId"), _required(params, "reason")
+    check_types(params, {"jobId": str, "reason": str})
+    job_id, reason = required(params, "jobId"), required(params, "reason")
     if not job_id or not reason:
         # Observed: empty strings are refused (getmoto/moto#5394, checked against the SDK).
         raise client_exception("jobId and reason must not be empty.")  # wording chosen
@@ -406,6 +379,12 @@ def _job_and_reason(store: Store, region: str, params: Mapping[str, Any]) -> tup
     job = _job_in_region(store, region, job_id)
     if job is None:
         raise client_exception(f"Job {job_id} not found.")  # chosen
+    if job.node_index is not None:
+        # Chosen: a node is part of its multi-node job, whose status it mirrors; stopping a
+        # node stops the job (and so every node).
+        parent_id = job.parent_id
+        assert parent_id is not None
+        job = store.jobs[parent_id]
     return job, reason
 
 
@@ -414,24 +393,3 @@ def _job_in_region(store: Store, region: str, job_id: str) -> Job | None:
     if job is None or _arns.region_of(job.job_queue) != region:
         return None
     return job
-
-
-def _required(params: Mapping[str, Any], name: str) -> Any:
-    if name not in params:
-        # Only a client that skips botocore's validation can leave out a required member.
-        raise client_exception(f"{name} is required.")  # chosen
-    return params[name]
-
-
-_TYPE_NAMES = {str: "a string", int: "an integer", list: "a list", dict: "a map", bool: "a boolean"}
-
-
-def _check_types(params: Mapping[str, Any], types: Mapping[str, type]) -> None:
-    # botocore checks types before sending unless a client turns parameter_validation off: then
-    # the service is the one to refuse them.
-    for name, value in params.items():
-        expected = types.get(name)
-        if expected is not None and type(value) is not expected:
-            raise client_exception(  # chosen
-                f"Invalid type for {name}: expected {_TYPE_NAMES[expected]}."
-            )

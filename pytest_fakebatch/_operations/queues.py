@@ -1,0 +1,275 @@
+"""CreateJobQueue, DescribeJobQueues, UpdateJobQueue and DeleteJobQueue.
+
+Rules and limits come from the API reference (API_CreateJobQueue and friends, ComputeEnvironmentOrder,
+JobStateTimeLimitAction) unless marked otherwise; every detail string marked "chosen" has no known
+real-service wording (docs/fidelity.md lists them). Nothing runs in the fake, so a queue is VALID
+as soon as it is created or updated (the service passes through CREATING and UPDATING).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from .. import _lifecycle
+from .._errors import client_exception
+from ._checks import (
+    answer,
+    check_enum,
+    check_name,
+    check_tags,
+    check_types,
+    page,
+    references,
+    required,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from .._store import Store
+    from ..models import JobQueue
+    from ._answer import Answer
+
+STATES: Final = ("ENABLED", "DISABLED")
+JOB_QUEUE_TYPES: Final = (
+    "EKS",
+    "ECS",
+    "ECS_FARGATE",
+    "SAGEMAKER_TRAINING",
+    "ECS_MANAGED_INSTANCES",
+)
+#: "You can associate up to three compute environments with a job queue."
+MAX_COMPUTE_ENVIRONMENTS: Final = 3
+#: JobStateTimeLimitAction.maxTimeSeconds: "The minimum value is 600 (10 minutes) and the maximum
+#: value is 86,400 (24 hours)."
+MIN_TIME_LIMIT, MAX_TIME_LIMIT = 600, 86_400
+#: Observed: the statusReason of a healthy queue (AWS CLI example for describe-job-queues).
+HEALTHY: Final = "JobQueue Healthy"
+#: Observed through CloudFormation (aws-cloudformation/cloudformation-coverage-roadmap#2463).
+EXISTS_DETAIL: Final = "Object already exists"
+
+_FARGATE = frozenset({"FARGATE", "FARGATE_SPOT"})
+_SCHEDULING_POLICY_ARN = re.compile(
+    r"arn:aws[a-z-]*:batch:[a-z0-9-]+:\d{12}:scheduling-policy/[A-Za-z0-9_-]{1,128}"
+)
+
+_CREATE_TYPES: dict[str, type] = {
+    "jobQueueName": str,
+    "state": str,
+    "schedulingPolicyArn": str,
+    "priority": int,
+    "computeEnvironmentOrder": list,
+    "serviceEnvironmentOrder": list,
+    "jobQueueType": str,
+    "tags": dict,
+    "jobStateTimeLimitActions": list,
+}
+_UPDATE_TYPES: dict[str, type] = {
+    **{name: kind for name, kind in _CREATE_TYPES.items() if name not in ("jobQueueName", "tags")},
+    "jobQueue": str,
+}
+
+
+def create_job_queue(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
+    check_types(params, _CREATE_TYPES)
+    name = required(params, "jobQueueName")
+    priority = required(params, "priority")
+    check_name("JobQueue", name)
+    if store.find_queue(region, name) is not None:
+        raise client_exception(EXISTS_DETAIL)
+    state = params.get("state", "ENABLED")
+    check_enum("state", state, STATES)
+    tags = check_tags(params.get("tags") or {})
+    _check_some_environment(params, "computeEnvironmentOrder" not in params)
+    properties = queue_properties(store, region, params)
+    queue = store.add_queue(
+        region, name, state=state, priority=priority, properties=properties, tags=tags
+    )
+    return answer({"jobQueueName": queue.name, "jobQueueArn": queue.arn})
+
+
+def update_job_queue(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
+    check_types(params, _UPDATE_TYPES)
+    queue = _existing(store, region, required(params, "jobQueue"))
+    changes: dict[str, Any] = {}
+    if "state" in params:
+        check_enum("state", params["state"], STATES)
+        changes["state"] = params["state"]
+    if "priority" in params:
+        changes["priority"] = params["priority"]
+    if "computeEnvironmentOrder" in params:
+        _check_some_environment(params, False)
+    properties = {**queue.properties, **queue_properties(store, region, params)}
+    store.replace_queue(attrs.evolve(queue, properties=properties, **changes))
+    return answer({"jobQueueName": queue.name, "jobQueueArn": queue.arn})
+
+
+def delete_job_queue(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
+    check_types(params, {"jobQueue": str})
+    queue = _existing(store, region, required(params, "jobQueue"))
+    if queue.state != "DISABLED":
+        # "You must first disable submissions for a queue with the UpdateJobQueue operation."
+        raise client_exception(  # chosen
+            f"JobQueue {queue.name} must be DISABLED before it can be deleted."
+        )
+    # "All jobs in the queue are eventually terminated" (API_DeleteJobQueue): here at once. They
+    # stay describable until their retention ends; the queue itself is gone at once (the service
+    # shows DELETING first).
+    reason = f"Job queue {queue.name} was deleted."  # chosen
+    for _, job_id in list(store.queue_index(queue).keys(None)):
+        # A queue's keys end with the job id (a str); the index type also covers children's.
+        _lifecycle.terminate(store, store.jobs[job_id], reason)  # type: ignore[index]
+    store.remove_queue(queue)
+    return answer({})
+
+
+def describe_job_queues(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
+    check_types(params, {"jobQueues": list, "maxResults": int, "nextToken": str})
+    wanted = references(params, "jobQueues")
+    queues = [queue for queue in store.queues() if queue.region == region]
+    if wanted is not None:
+        # Names or ARNs; one the region does not have is left out, not refused (chosen).
+        found = [store.find_queue(region, reference) for reference in wanted]
+        arns = {queue.arn for queue in found if queue is not None}
+        queues = [queue for queue in queues if queue.arn in arns]
+    order = store.created_order
+    queues.sort(key=lambda queue: order[queue.arn])
+    query = (region, None if wanted is None else tuple(wanted))
+    shown, token = page(store, "DescribeJobQueues", query, queues, _arn, params)
+    body: dict[str, Any] = {"jobQueues": [job_queue_detail(store, queue) for queue in shown]}
+    if token is not None:
+        body["nextToken"] = token
+    return answer(body)
+
+
+def job_queue_detail(store: Store, queue: JobQueue) -> dict[str, Any]:
+    """A ``JobQueueDetail`` as DescribeJobQueues returns it."""
+    detail: dict[str, Any] = {
+        "jobQueueName": queue.name,
+        "jobQueueArn": queue.arn,
+        "state": queue.state,
+        "status": queue.status,
+        "statusReason": HEALTHY,
+        "priority": queue.priority,
+        "computeEnvironmentOrder": [],
+        **copy.deepcopy(dict(queue.properties)),
+    }
+    tags = store.tags.get(queue.arn)
+    if tags:
+        detail["tags"] = dict(tags)
+    return detail
+
+
+def queue_properties(store: Store, region: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The checked properties a CreateJobQueue or UpdateJobQueue request sets, camelCase, as
+    DescribeJobQueues returns them."""
+    properties: dict[str, Any] = {}
+    if "computeEnvironmentOrder" in params:
+        properties["computeEnvironmentOrder"] = compute_environment_order(
+            store, region, params["computeEnvironmentOrder"]
+        )
+    if params.get("serviceEnvironmentOrder"):
+        entry = params["serviceEnvironmentOrder"][0]
+        reference = entry.get("serviceEnvironment") if isinstance(entry, dict) else entry
+        # The fake has no service environments (CreateServiceEnvironment is not implemented).
+        raise client_exception(f"ServiceEnvironment {reference} not found.")  # chosen
+    if "schedulingPolicyArn" in params:
+        arn = params["schedulingPolicyArn"]
+        # The fake has no scheduling policies to look up: any scheduling-policy ARN is taken.
+        if not _SCHEDULING_POLICY_ARN.fullmatch(arn):
+            raise client_exception(f"Invalid schedulingPolicyArn: {arn}")  # chosen
+        properties["schedulingPolicyArn"] = arn
+    if "jobStateTimeLimitActions" in params:
+        properties["jobStateTimeLimitActions"] = time_limit_actions(
+            params["jobStateTimeLimitActions"]
+        )
+    if "jobQueueType" in params:
+        check_enum("jobQueueType", params["jobQueueType"], JOB_QUEUE_TYPES)
+        properties["jobQueueType"] = params["jobQueueType"]
+    return properties
+
+
+def compute_environment_order(store: Store, region: str, entries: Any) -> list[dict[str, Any]]:
+    """``computeEnvironmentOrder`` with every compute environment named by its ARN."""
+    if len(entries) > MAX_COMPUTE_ENVIRONMENTS:
+        raise client_exception(  # chosen
+            f"A job queue can have up to {MAX_COMPUTE_ENVIRONMENTS} compute environments, "
+            f"got {len(entries)}."
+        )
+    order: list[dict[str, Any]] = []
+    kinds = set()
+    for entry in entries:
+        if (
+            not isinstance(entry, dict)
+            or type(entry.get("order")) is not int
+            or not isinstance(entry.get("computeEnvironment"), str)
+        ):
+            raise client_exception(  # chosen
+                "Each computeEnvironmentOrder entry needs an integer order and a "
+                "computeEnvironment."
+            )
+        reference = entry["computeEnvironment"]
+        # The reference documents an ARN; a name works too (observed, getmoto/moto#8817).
+        environment = store.find_compute_environment(region, reference)
+        if environment is None:
+            raise client_exception(f"ComputeEnvironment {reference} not found.")  # chosen
+        resources = environment.properties.get("computeResources") or {}
+        kinds.add("FARGATE" if resources.get("type") in _FARGATE else "EC2")
+        order.append({"order": entry["order"], "computeEnvironment": environment.arn})
+    if len(kinds) > 1:
+        # "EC2 and Fargate compute environments can't be mixed."
+        raise client_exception(  # chosen
+            "A job queue's compute environments must all be EC2 (EC2 or SPOT) or all Fargate "
+            "(FARGATE or FARGATE_SPOT)."
+        )
+    return order
+
+
+def time_limit_actions(actions: Any) -> list[dict[str, Any]]:
+    for action in actions:
+        if not isinstance(action, dict) or not all(
+            key in action for key in ("reason", "state", "maxTimeSeconds", "action")
+        ):
+            raise client_exception(  # chosen
+                "Each jobStateTimeLimitActions entry needs reason, state, maxTimeSeconds and "
+                "action."
+            )
+        # "The only supported value is RUNNABLE."
+        check_enum("jobStateTimeLimitActions state", action["state"], ("RUNNABLE",))
+        # CANCEL for queues of compute environments; TERMINATE is for SageMaker service
+        # environments, which the fake does not have.
+        check_enum("jobStateTimeLimitActions action", action["action"], ("CANCEL",))
+        seconds = action["maxTimeSeconds"]
+        if type(seconds) is not int or not MIN_TIME_LIMIT <= seconds <= MAX_TIME_LIMIT:
+            raise client_exception(  # chosen
+                f"maxTimeSeconds must be from {MIN_TIME_LIMIT} to {MAX_TIME_LIMIT}, got {seconds}."
+            )
+    return list(actions)
+
+
+def _check_some_environment(params: Mapping[str, Any], missing: bool) -> None:
+    """A queue needs somewhere to run its jobs: a non-empty computeEnvironmentOrder (or
+    serviceEnvironmentOrder). ``missing``: the request does not give computeEnvironmentOrder."""
+    if (missing or not params["computeEnvironmentOrder"]) and not params.get(
+        "serviceEnvironmentOrder"
+    ):
+        # computeEnvironmentOrder was a required member until service environments came.
+        raise client_exception(  # chosen
+            "A job queue needs computeEnvironmentOrder (or serviceEnvironmentOrder)."
+        )
+
+
+def _existing(store: Store, region: str, reference: str) -> JobQueue:
+    queue = store.find_queue(region, reference)
+    if queue is None:
+        # As ListJobs and SubmitJob say it (SubmitJob's wording is observed).
+        raise client_exception(f"JobQueue {reference} not found.")
+    return queue
+
+
+def _arn(queue: JobQueue) -> str:
+    return queue.arn

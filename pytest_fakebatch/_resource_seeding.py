@@ -1,0 +1,232 @@
+"""The resource factories' work: add_queue, add_job_definition and add_compute_environment turn
+their keyword arguments into the request the API takes, and run the service's own checks on it.
+
+A test author's mistake is a TypeError (a value of the wrong type) or a ValueError (a value the
+service would refuse, with the service's reason), raised at once.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+from . import _seeding
+from ._errors import ServiceError
+from ._operations import compute, definitions, queues
+from ._operations._checks import check_tags
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ._store import Store
+
+T = TypeVar("T")
+
+#: What a MANAGED compute environment seeded without compute_resources gets: EC2 instances of the
+#: "optimal" family, scaled from 0 to 256 vCPUs, as the console's defaults.
+DEFAULT_COMPUTE_RESOURCES: Final[dict[str, Any]] = {
+    "type": "EC2",
+    "allocationStrategy": "BEST_FIT_PROGRESSIVE",
+    "minvCpus": 0,
+    "maxvCpus": 256,
+    "desiredvCpus": 0,
+    "instanceTypes": ["optimal"],
+}
+
+
+def queue(
+    store: Store,
+    region: str,
+    name: str,
+    *,
+    state: object,
+    priority: object,
+    compute_environments: object,
+    scheduling_policy_arn: object,
+    job_state_time_limit_actions: object,
+    tags: object,
+) -> dict[str, Any]:
+    """The keyword arguments of ``Store.add_queue`` for a checked add_queue call."""
+    if state not in queues.STATES:
+        raise ValueError(f"state must be 'ENABLED' or 'DISABLED', not {state!r}")
+    _check_int("priority", priority)
+    request: dict[str, Any] = {}
+    if compute_environments is not None:
+        references = _str_list("compute_environments", compute_environments)
+        for reference in references:
+            if store.find_compute_environment(region, reference) is None:
+                raise ValueError(
+                    f"no compute environment {reference!r} in {region}; add it first with "
+                    "add_compute_environment()"
+                )
+        request["computeEnvironmentOrder"] = [
+            {"order": position, "computeEnvironment": reference}
+            for position, reference in enumerate(references, start=1)
+        ]
+    if scheduling_policy_arn is not None:
+        _seeding.check_optional_str("scheduling_policy_arn", scheduling_policy_arn)
+        request["schedulingPolicyArn"] = scheduling_policy_arn
+    if job_state_time_limit_actions is not None:
+        request["jobStateTimeLimitActions"] = [
+            dict(_mapping("each of job_state_time_limit_actions", action))
+            for action in _sequence("job_state_time_limit_actions", job_state_time_limit_actions)
+        ]
+    properties: dict[str, Any] = {"computeEnvironmentOrder": []}
+    properties.update(
+        _checked("invalid job queue", queues.queue_properties, store, region, request)
+    )
+    return {
+        "state": state,
+        "priority": priority,
+        "properties": properties,
+        "tags": _tags(tags),
+    }
+
+
+def job_definition(
+    name: str,
+    *,
+    type: object,
+    container_properties: object,
+    node_properties: object,
+    parameters: object,
+    retry_strategy: object,
+    timeout: object,
+    propagate_tags: object,
+    platform_capabilities: object,
+    scheduling_priority: object,
+    tags: object,
+) -> tuple[Any, dict[str, Any], dict[str, str]]:
+    """The type, properties (as DescribeJobDefinitions shows them) and tags of a checked
+    add_job_definition call. A container definition given no container gets the default one."""
+    if type not in definitions.TYPES:
+        raise ValueError(f"type must be 'container' or 'multinode', not {type!r}")
+    request: dict[str, Any] = {"jobDefinitionName": name, "type": type}
+    container = _optional_mapping("container_properties", container_properties)
+    nodes = _optional_mapping("node_properties", node_properties)
+    if container is None and nodes is None:
+        if type == "container":
+            container = _default_container()
+        else:
+            nodes = {
+                "numNodes": 2,
+                "mainNode": 0,
+                "nodeRangeProperties": [{"targetNodes": "0:", "container": _default_container()}],
+            }
+    for key, value in (
+        ("containerProperties", container),
+        ("nodeProperties", nodes),
+        ("parameters", _optional_mapping("parameters", parameters)),
+        ("retryStrategy", _optional_mapping("retry_strategy", retry_strategy)),
+        ("timeout", _optional_mapping("timeout", timeout)),
+    ):
+        if value is not None:
+            request[key] = copy.deepcopy(dict(value))
+    if propagate_tags is not None:
+        if not isinstance(propagate_tags, bool):
+            raise TypeError(f"propagate_tags must be True, False or None, not {propagate_tags!r}")
+        request["propagateTags"] = propagate_tags
+    if platform_capabilities is not None:
+        request["platformCapabilities"] = _str_list("platform_capabilities", platform_capabilities)
+    if scheduling_priority is not None:
+        _check_int("scheduling_priority", scheduling_priority)
+        request["schedulingPriority"] = scheduling_priority
+    request["tags"] = _tags(tags)
+    _, type_, properties, checked_tags = _checked(
+        f"invalid job definition {name!r}", definitions.job_definition_request, request
+    )
+    return type_, properties, checked_tags
+
+
+def compute_environment(
+    store: Store,
+    region: str,
+    name: str,
+    *,
+    type: object,
+    state: object,
+    compute_resources: object,
+    service_role: object,
+    unmanaged_vcpus: object,
+    tags: object,
+) -> dict[str, Any]:
+    """The keyword arguments of ``Store.add_compute_environment`` for a checked
+    add_compute_environment call."""
+    if type not in compute.TYPES:
+        raise ValueError(f"type must be 'MANAGED' or 'UNMANAGED', not {type!r}")
+    if state not in queues.STATES:
+        raise ValueError(f"state must be 'ENABLED' or 'DISABLED', not {state!r}")
+    if store.find_compute_environment(region, name) is not None:
+        raise ValueError(f"a compute environment named {name!r} already exists in {region}")
+    request: dict[str, Any] = {"computeEnvironmentName": name, "type": type, "state": state}
+    resources = _optional_mapping("compute_resources", compute_resources)
+    if resources is None and type == "MANAGED":
+        resources = DEFAULT_COMPUTE_RESOURCES
+    if resources is not None:
+        request["computeResources"] = copy.deepcopy(dict(resources))
+    if service_role is not None:
+        _seeding.check_optional_str("service_role", service_role)
+        request["serviceRole"] = service_role
+    if unmanaged_vcpus is not None:
+        _check_int("unmanaged_vcpus", unmanaged_vcpus)
+        request["unmanagedvCpus"] = unmanaged_vcpus
+    request["tags"] = _tags(tags)
+    _, type_, state_, properties, checked_tags = _checked(
+        f"invalid compute environment {name!r}",
+        compute.compute_environment_request,
+        store,
+        region,
+        request,
+    )
+    return {"type": type_, "state": state_, "properties": properties, "tags": checked_tags}
+
+
+def _default_container() -> dict[str, Any]:
+    return copy.deepcopy(_seeding.DEFAULT_CONTAINER)
+
+
+def _checked(what: str, check: Callable[..., T], *args: Any) -> T:
+    try:
+        return check(*args)
+    except ServiceError as refused:
+        raise ValueError(f"{what}: {refused.detail}") from None
+
+
+def _tags(tags: object) -> dict[str, str]:
+    if tags is None:
+        return {}
+    mapping = _mapping("tags", tags)
+    if not all(isinstance(key, str) and isinstance(value, str) for key, value in mapping.items()):
+        raise TypeError(f"tags must map strings to strings, not {tags!r}")
+    return _checked("invalid tags", check_tags, dict(mapping))
+
+
+def _mapping(label: str, value: object) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise TypeError(
+            f"{label} must be a mapping (a dict, camelCase as the API takes it), not {value!r}"
+        )
+    return value
+
+
+def _optional_mapping(label: str, value: object) -> Mapping[str, Any] | None:
+    return None if value is None else _mapping(label, value)
+
+
+def _sequence(label: str, value: object) -> Sequence[Any]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise TypeError(f"{label} must be a list, not {value!r}")
+    return value
+
+
+def _str_list(label: str, value: object) -> list[str]:
+    items = list(_sequence(label, value))
+    if not all(isinstance(item, str) for item in items):
+        raise TypeError(f"{label} must be a list of strings, not {value!r}")
+    return items
+
+
+def _check_int(label: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{label} must be an int, not {value!r}")
