@@ -236,9 +236,14 @@ def _active_job_definition(store: Store, region: str, reference: str) -> JobDefi
     if reference.startswith("arn:"):
         definition = store.find_job_definition_arn(reference)
         parts = _arns.parse(reference)
-        if definition is None and parts is not None and ":" not in parts["rest"]:
-            if parts["kind"] == "job-definition" and parts["account"] == store.account_id:
-                definition = _latest_active(store, parts["region"], parts["rest"])
+        if (
+            definition is None
+            and parts is not None
+            and parts["kind"] == "job-definition"
+            and parts["account"] == store.account_id
+            and ":" not in parts["rest"]
+        ):
+            definition = _latest_active(store, parts["region"], parts["rest"])
         if definition is None or definition.region != region or definition.status != "ACTIVE":
             # Observed wording (azavea/raster-vision-aws#17, an ARN without a revision).
             raise client_exception(f"JobDefinition {reference} not found.")
