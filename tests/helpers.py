@@ -1,4 +1,4 @@
-"""Helpers shared by the ListJobs tests."""
+"""Helpers shared by the tests."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ if TYPE_CHECKING:
 
     from botocore.awsrequest import AWSPreparedRequest
     from botocore.client import BaseClient
-    from botocore.exceptions import ClientError
 
     from pytest_fakebatch import Job
 
 import pytest
+from botocore.exceptions import ClientError
 
 #: Parametrize a test using the fake_batch fixture over the fast and the wire path.
 PATHS = [
@@ -45,6 +45,14 @@ def client_error_detail(error: ClientError) -> str:
     assert match, error.response["Error"]["Message"]
     assert match["id"] == error.response["ResponseMetadata"]["RequestId"]
     return match["detail"]
+
+
+def refused(call: Any, **params: Any) -> str:
+    """The detail of the ClientException ``call(**params)`` raises, its envelope checked."""
+    __tracebackhide__ = True
+    with pytest.raises(ClientError) as raised:  # botocore's modeled ClientException is one
+        call(**params)
+    return client_error_detail(raised.value)
 
 
 class AsyncClient:

@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
 
 from pytest_fakebatch import FakeBatch
-from tests.helpers import client_error_detail
+from tests.helpers import refused
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -53,12 +52,6 @@ def fake(request: pytest.FixtureRequest) -> Iterator[FakeBatch]:
 @pytest.fixture
 def batch(fake: FakeBatch) -> BaseClient:
     return boto3.client("batch", region_name=fake.region)
-
-
-def refused(call: Any, **params: Any) -> str:
-    with pytest.raises(ClientError) as raised:
-        call(**params)
-    return client_error_detail(raised.value)
 
 
 @BOTH_PATHS

@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
 
 from pytest_fakebatch import FakeBatch
-from tests.helpers import client_error_detail
+from tests.helpers import client_error_detail, refused
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -44,13 +43,6 @@ def batch(fake: FakeBatch) -> BaseClient:
 
 def order(*names: str) -> list[dict[str, Any]]:
     return [{"order": n, "computeEnvironment": name} for n, name in enumerate(names, start=1)]
-
-
-def refused(call: Any, **params: Any) -> str:
-    """The detail of the ClientException the call raises (the envelope is checked too)."""
-    with pytest.raises(ClientError) as raised:  # botocore's modeled ClientException
-        call(**params)
-    return client_error_detail(raised.value)
 
 
 # Creating and describing

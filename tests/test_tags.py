@@ -14,11 +14,10 @@ import boto3
 import botocore.session
 import pytest
 from awscli.clidriver import create_clidriver
-from botocore.exceptions import ClientError
 
 from pytest_fakebatch import FakeBatch
 from pytest_fakebatch._uri import ROUTES
-from tests.helpers import client_error_detail, record_requests
+from tests.helpers import record_requests, refused
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -38,12 +37,6 @@ def fake(request: pytest.FixtureRequest) -> Iterator[FakeBatch]:
 @pytest.fixture
 def batch(fake: FakeBatch) -> BaseClient:
     return boto3.client("batch", region_name=fake.region)
-
-
-def refused(call: Any, **params: Any) -> str:
-    with pytest.raises(ClientError) as raised:
-        call(**params)
-    return client_error_detail(raised.value)
 
 
 # One ARN of each kind of resource the fake can tag.

@@ -12,12 +12,12 @@ import copy
 import re
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from .. import _pagination
+from .. import _arns, _pagination
 from .._errors import client_exception
 from ._answer import Answer
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from .._store import Store
 
@@ -160,6 +160,30 @@ def references(params: Mapping[str, Any], name: str) -> list[str] | None:
     if not all(isinstance(entry, str) for entry in given):
         raise client_exception(f"Invalid type for {name}: expected a list of strings.")  # chosen
     return list(given)
+
+
+def selected(
+    store: Store,
+    region: str,
+    params: Mapping[str, Any],
+    member: str,
+    resources: Iterable[T],
+    find: Callable[[str], T | None],
+    arn_of: Callable[[T], str],
+) -> tuple[list[T], tuple[Any, ...]]:
+    """The resources of ``region`` a Describe* request names in ``member`` (names or ARNs), or all
+    of them, in creation order; and the query they make, for ``page``'s tokens.
+
+    A name or ARN the region does not have is left out, not refused (chosen).
+    """
+    wanted = references(params, member)
+    chosen = [resource for resource in resources if _arns.region_of(arn_of(resource)) == region]
+    if wanted is not None:
+        found = {arn_of(resource) for resource in map(find, wanted) if resource is not None}
+        chosen = [resource for resource in chosen if arn_of(resource) in found]
+    order = store.created_order
+    chosen.sort(key=lambda resource: order[arn_of(resource)])
+    return chosen, (region, None if wanted is None else tuple(wanted))
 
 
 def page(

@@ -21,8 +21,8 @@ from ._checks import (
     check_tags,
     check_types,
     page,
-    references,
     required,
+    selected,
 )
 from .queues import EXISTS_DETAIL, STATES
 
@@ -69,16 +69,15 @@ def create_compute_environment(store: Store, region: str, params: Mapping[str, A
 
 def describe_compute_environments(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
     check_types(params, {"computeEnvironments": list, "maxResults": int, "nextToken": str})
-    wanted = references(params, "computeEnvironments")
-    environments = [env for env in store.compute_environments() if env.region == region]
-    if wanted is not None:
-        # Names or ARNs; one the region does not have is left out, not refused (chosen).
-        found = [store.find_compute_environment(region, reference) for reference in wanted]
-        arns = {env.arn for env in found if env is not None}
-        environments = [env for env in environments if env.arn in arns]
-    order = store.created_order
-    environments.sort(key=lambda env: order[env.arn])
-    query = (region, None if wanted is None else tuple(wanted))
+    environments, query = selected(
+        store,
+        region,
+        params,
+        "computeEnvironments",
+        store.compute_environments(),
+        lambda reference: store.find_compute_environment(region, reference),
+        _arn,
+    )
     shown, token = page(store, "DescribeComputeEnvironments", query, environments, _arn, params)
     body: dict[str, Any] = {
         "computeEnvironments": [compute_environment_detail(store, env) for env in shown]

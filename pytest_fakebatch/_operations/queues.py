@@ -23,8 +23,8 @@ from ._checks import (
     check_tags,
     check_types,
     page,
-    references,
     required,
+    selected,
 )
 
 if TYPE_CHECKING:
@@ -129,16 +129,15 @@ def delete_job_queue(store: Store, region: str, params: Mapping[str, Any]) -> An
 
 def describe_job_queues(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
     check_types(params, {"jobQueues": list, "maxResults": int, "nextToken": str})
-    wanted = references(params, "jobQueues")
-    queues = [queue for queue in store.queues() if queue.region == region]
-    if wanted is not None:
-        # Names or ARNs; one the region does not have is left out, not refused (chosen).
-        found = [store.find_queue(region, reference) for reference in wanted]
-        arns = {queue.arn for queue in found if queue is not None}
-        queues = [queue for queue in queues if queue.arn in arns]
-    order = store.created_order
-    queues.sort(key=lambda queue: order[queue.arn])
-    query = (region, None if wanted is None else tuple(wanted))
+    queues, query = selected(
+        store,
+        region,
+        params,
+        "jobQueues",
+        store.queues(),
+        lambda reference: store.find_queue(region, reference),
+        _arn,
+    )
     shown, token = page(store, "DescribeJobQueues", query, queues, _arn, params)
     body: dict[str, Any] = {"jobQueues": [job_queue_detail(store, queue) for queue in shown]}
     if token is not None:
