@@ -322,7 +322,7 @@ class FakeBatch:
             definition = self._resolve_job_definition(job_definition, queue.region)
             jobs = []
             for _ in range(count):
-                created = self._next_created_at() if created_at is None else created_at
+                created = self._store.next_created_at() if created_at is None else created_at
                 job = Job(
                     job_id=self._ids.job_id(),
                     job_name=self._ids.job_name() if job_name is None else job_name,
@@ -671,7 +671,7 @@ class FakeBatch:
             job_queue=queue.arn,
             job_definition=definition.arn,
             status="SUBMITTED",
-            created_at=self._next_created_at() if created_at is None else created_at,
+            created_at=self._store.next_created_at() if created_at is None else created_at,
         )
 
     def _expire(self) -> None:
@@ -679,9 +679,6 @@ class FakeBatch:
 
     def _region(self, region: str | None) -> str:
         return self.region if region is None else _seeding.check_region(region)
-
-    def _next_created_at(self) -> int:
-        return self._store.next_created_at()
 
     def _resolve_queue(self, job_queue: str, region: str) -> JobQueue:
         if not isinstance(job_queue, str):

@@ -305,12 +305,15 @@ class Store:
         self.jobs[job.job_id] = job
         self.summary_cache.pop(job.job_id, None)
         parent_id = job.parent_id
-        index = self._index_of(job)
+        if parent_id is None:
+            index = self._indexes[job.job_queue]
+            if job.status in FINISHED_STATUSES:
+                self.retain(job)
+        else:
+            index = self._child_indexes[parent_id]
         if job.array_size is not None or job.num_nodes is not None:
             self._child_indexes[job.job_id] = JobIndex()
         index.add(sort_key(job), job.status)
-        if parent_id is None and job.status in FINISHED_STATUSES:
-            self.retain(job)
 
     def replace_job(self, job: Job) -> Job:
         """Store a new version of a job (same id, queue and createdAt); returns the old one.

@@ -186,10 +186,11 @@ class Job:
     attempts: tuple[Attempt, ...] = ()
     is_cancelled: bool = False
     is_terminated: bool = False
-    spec: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen_mapping)
+    spec: Mapping[str, Any] = _EMPTY
     """What SubmitJob fixed for the job's JobDetail, camelCase, as DescribeJobs returns it
-    (``parameters``, ``container``, ``retryStrategy``, ``timeout``, ``tags``, ...). Empty for a
-    seeded job."""
+    (``parameters``, ``container``, ``retryStrategy``, ``timeout``, ...): a read-only mapping,
+    shared by an array's children. Empty for a seeded job. (No converter: every job pays for one,
+    and seeding makes many.)"""
 
     @property
     def job_arn(self) -> str:

@@ -7,6 +7,7 @@ every detail string marked "chosen" has no known real-service wording (docs/fide
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -73,7 +74,7 @@ def submit_job(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
     depends_on = _dependencies(store, region, params.get("dependsOn") or [], size)
     share = _share_identifier(queue, params.get("shareIdentifier"))
     tags = _tags(params.get("tags"))
-    spec = job_spec(definition, params)
+    spec = MappingProxyType(job_spec(definition, params))
 
     job_id = store.ids.job_id()
     job = Job(
