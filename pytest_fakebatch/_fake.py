@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
@@ -14,6 +15,7 @@ from ._clock import Clock
 from ._errors import ServiceError
 from ._faults import THROTTLED, Faults, RateLimit
 from ._operations import OPERATIONS
+from ._operations.jobs import job_spec
 from ._render import Reply
 from ._store import Store
 from .exceptions import UnsupportedOperationError
@@ -320,6 +322,7 @@ class FakeBatch:
         with self._store.lock:
             queue = self._resolve_queue(job_queue, region)
             definition = self._resolve_job_definition(job_definition, queue.region)
+            spec = _seeded_spec(definition)
             jobs = []
             for _ in range(count):
                 created = self._store.next_created_at() if created_at is None else created_at
@@ -329,6 +332,7 @@ class FakeBatch:
                     job_queue=queue.arn,
                     job_definition=definition.arn,
                     share_identifier=share_identifier,
+                    spec=spec,
                     **_seeding.lifecycle(
                         status, created, started_at, stopped_at, status_reason, exit_code
                     ),
@@ -455,6 +459,16 @@ class FakeBatch:
                 num_nodes=num_nodes,
                 nodes=nodes,
             )
+            if "nodeProperties" in parent.spec:  # a multinode job definition: as seeded
+                node_properties = {
+                    **parent.spec["nodeProperties"],
+                    "numNodes": num_nodes,
+                    "mainNode": main_node,
+                }
+                parent = attrs.evolve(
+                    parent,
+                    spec=MappingProxyType({**parent.spec, "nodeProperties": node_properties}),
+                )
             return self._add_family(parent)
 
     def _add_family(self, parent: Job) -> Job:
@@ -672,6 +686,7 @@ class FakeBatch:
             job_definition=definition.arn,
             status="SUBMITTED",
             created_at=self._store.next_created_at() if created_at is None else created_at,
+            spec=_seeded_spec(definition),
         )
 
     def _expire(self) -> None:
@@ -743,9 +758,16 @@ def _child(parent: Job, job_id: str, status: JobStatus, **position: Any) -> Job:
         job_name=parent.job_name,
         job_queue=parent.job_queue,
         job_definition=parent.job_definition,
+        spec=parent.spec,
         **position,
         **_seeding.lifecycle(status, parent.created_at),
     )
+
+
+def _seeded_spec(definition: JobDefinition) -> Mapping[str, Any]:
+    """What a seeded job takes from its job definition, as one submitted without overrides
+    would: retry strategy, timeout, parameters, container (shared by the jobs of one call)."""
+    return MappingProxyType(job_spec(definition, {}))
 
 
 def _retention_ms(retention: object) -> int | None:

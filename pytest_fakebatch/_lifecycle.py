@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 #: The statusReason of a job whose dependency failed (chosen: no real text was found).
 DEPENDENCY_FAILED = "Dependent Job failed"
-#: Statuses CancelJob acts on; TerminateJob also stops STARTING and RUNNING jobs (API_CancelJob).
+#: Statuses CancelJob acts on (API_CancelJob); TerminateJob also stops STARTING and RUNNING jobs
+#: (API_TerminateJob).
 CANCELLABLE: frozenset[JobStatus] = frozenset({"SUBMITTED", "PENDING", "RUNNABLE"})
 _POSITION = {status: position for position, status in enumerate(JOB_STATUSES)}
 
@@ -89,6 +90,14 @@ def advance(store: Store, job_id: str | None = None) -> list[Job]:
             if job.status in FINISHED_STATUSES:
                 raise ValueError(f"array job {job_id} is {job.status}: finished jobs never change")
             candidates = [child for child in _current_children(store, job) if _moves_alone(child)]
+            if not any(_next_step(store, child) for child in candidates):
+                # As for a single job that cannot move: say so rather than do nothing.
+                statuses = sorted({child.status for child in candidates})
+                raise ValueError(
+                    f"no child of array job {job_id} can move one step (they are "
+                    f"{', '.join(statuses)}); complete() RUNNING ones, or finish their "
+                    "dependencies first"
+                )
         else:
             job = _movable(store, job_id, "advance")
             if job.status == "RUNNING":
@@ -140,15 +149,33 @@ def complete(store: Store, job_id: str, *, exit_code: int = 0, reason: str | Non
 
 
 def run_all(store: Store) -> None:
-    """Every job to its end: advanced step by step, each RUNNING job completed with exit code 0,
-    dependencies honoured (a job whose dependency failed fails)."""
+    """Every job to its end: each taken step by step as far as it can go, each RUNNING job
+    completed with exit code 0, dependencies honoured (a job whose dependency failed fails).
+
+    A pass takes every job, in the order they were added, as far as its dependencies let it; a
+    job held up by one that finishes later in the pass moves on the next. A SEQUENTIAL array
+    finishes in one pass, since its children come in index order; array parents catch up with
+    their children once a pass, not once a child, so a pass is linear in the number of jobs.
+    """
     while True:
-        moved = advance(store)
-        running = [
-            job for job in store.jobs.values() if job.status == "RUNNING" and _moves_alone(job)
-        ]
-        _save(store, [_attempt_ends(job, _now(store, job), 0, None) for job in running])
-        if not moved and not running:
+        parents: dict[str, None] = {}
+        moved = False
+        for job_id in [job.job_id for job in store.jobs.values() if _moves_alone(job)]:
+            job = store.jobs[job_id]
+            while job.status not in FINISHED_STATUSES:
+                at = _now(store, job)
+                if job.status == "RUNNING":
+                    new = _attempt_ends(job, at, 0, None)
+                else:
+                    step = _next_step(store, job)
+                    if step is None:
+                        break
+                    status, reason = step
+                    new = _failed(job, at, reason) if status == "FAILED" else _step(job, status, at)
+                job = _store_one(store, new, parents)
+                moved = True
+        _follow_parents(store, parents)
+        if not moved:
             return
 
 
@@ -162,9 +189,15 @@ def cancel(store: Store, job: Job, reason: str) -> None:
     if job.array_size is not None:
         if job.status in FINISHED_STATUSES:
             return
-        _save(store, [attrs.evolve(job, is_cancelled=True, status_reason=reason)])
         for child in _current_children(store, job):
             cancel(store, child, reason)
+        if any(child.is_cancelled for child in _current_children(store, job)):
+            # "The array parent job is canceled when all child jobs are completed": marked only
+            # when a child was, so a parent whose children all ran on does not claim it.
+            _save(
+                store,
+                [attrs.evolve(store.jobs[job.job_id], is_cancelled=True, status_reason=reason)],
+            )
         return
     if job.status not in CANCELLABLE:
         return
@@ -189,14 +222,21 @@ def terminate(store: Store, job: Job, reason: str) -> None:
     if job.status in CANCELLABLE:
         _save(store, [_failed(job, at, reason, is_terminated=True)])
         return
-    attempt = Attempt(started_at=job.started_at, stopped_at=at, status_reason=reason)
+    # A STARTING job has not run yet (startedAt comes with RUNNING): it ends without an attempt,
+    # as set_status(FAILED) from STARTING does.
+    attempts = job.attempts
+    if job.started_at is not None:
+        attempts = (
+            *attempts,
+            Attempt(started_at=job.started_at, stopped_at=at, status_reason=reason),
+        )
     ended = attrs.evolve(
         job,
         status="FAILED",
         stopped_at=at,
         status_reason=reason,
         is_terminated=True,
-        attempts=(*job.attempts, attempt),
+        attempts=attempts,
     )
     _save(store, [ended])
 
@@ -388,25 +428,36 @@ def _glob(pattern: str | None, value: str) -> bool:
 
 
 def _save(store: Store, jobs: list[Job]) -> list[Job]:
-    """Store new versions of jobs; then bring array parents and multi-node nodes into step, and
-    start the retention clock of top-level jobs that finished. Returns the jobs as stored."""
+    """Store new versions of jobs, then bring their array parents into step. Returns the jobs
+    as stored."""
     parents: dict[str, None] = {}
-    for job in jobs:
-        old = store.replace_job(job)
-        if job.num_nodes is not None:
-            _mirror_nodes(store, job)
-        parent_id = job.parent_id
-        if job.array_index is not None and parent_id is not None:
-            parents[parent_id] = None
-        elif (
-            parent_id is None
-            and job.status in FINISHED_STATUSES
-            and old.status not in FINISHED_STATUSES
-        ):
-            store.retain(job)
+    saved = [_store_one(store, job, parents) for job in jobs]
+    _follow_parents(store, parents)
+    return [store.jobs[job.job_id] for job in saved]
+
+
+def _store_one(store: Store, job: Job, parents: dict[str, None]) -> Job:
+    """Store one job's new version: a multi-node job's nodes follow at once; an array child's
+    parent is noted in ``parents`` for ``_follow_parents``; a top-level job that just finished
+    starts its retention. Returns the job as stored."""
+    old = store.replace_job(job)
+    if job.num_nodes is not None:
+        _mirror_nodes(store, job)
+    parent_id = job.parent_id
+    if job.array_index is not None and parent_id is not None:
+        parents[parent_id] = None
+    elif (
+        parent_id is None
+        and job.status in FINISHED_STATUSES
+        and old.status not in FINISHED_STATUSES
+    ):
+        store.retain(job)
+    return store.jobs[job.job_id]
+
+
+def _follow_parents(store: Store, parents: dict[str, None]) -> None:
     for parent_id in parents:
         _follow_children(store, store.jobs[parent_id])
-    return [store.jobs[job.job_id] for job in jobs]
 
 
 def _follow_children(store: Store, parent: Job) -> None:
@@ -444,7 +495,7 @@ def _mirror_nodes(store: Store, job: Job) -> None:
         )
         store.replace_job(moved)
         nodes.append(moved)
-    store.jobs[job.job_id] = attrs.evolve(job, nodes=tuple(nodes))
+    store.replace_job(attrs.evolve(job, nodes=tuple(nodes)))
 
 
 # Lookups and checks

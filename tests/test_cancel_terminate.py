@@ -196,6 +196,22 @@ def test_cancel_an_array_job_leaves_running_children(batch: BaseClient, fake: Fa
     assert describe(batch, parent_id)["status"] == "FAILED"
 
 
+def test_cancel_an_array_job_whose_children_all_started_changes_nothing(
+    batch: BaseClient, fake: FakeBatch
+) -> None:
+    parent_id = submit(batch, arrayProperties={"size": 2})
+    for child in range(2):
+        fake.set_status(f"{parent_id}:{child}", "RUNNING")
+
+    batch.cancel_job(jobId=parent_id, reason="stop")
+    fake.complete(parent_id)
+
+    detail = describe(batch, parent_id)
+    assert detail["status"] == "SUCCEEDED"
+    assert "isCancelled" not in detail
+    assert "statusReason" not in detail
+
+
 def test_cancel_an_array_job_waiting_on_a_dependency(batch: BaseClient, fake: FakeBatch) -> None:
     upstream = submit(batch, "upstream")
     parent_id = submit(batch, arrayProperties={"size": 2}, dependsOn=[{"jobId": upstream}])
@@ -261,16 +277,17 @@ def test_terminate_stops_a_started_job(
     assert detail["isTerminated"] is True
     assert "isCancelled" not in detail
     assert detail["stoppedAt"] == T0 + 5000
-    # The attempt ended, and TerminateJob does not retry it.
-    assert len(detail["attempts"]) == 1
-    assert detail["attempts"][0]["statusReason"] == "Terminated by the operator"
-    assert detail["attempts"][0]["stoppedAt"] == T0 + 5000
     if status == "RUNNING":
+        # The attempt ended, and TerminateJob does not retry it.
+        assert len(detail["attempts"]) == 1
+        assert detail["attempts"][0]["statusReason"] == "Terminated by the operator"
+        assert detail["attempts"][0]["stoppedAt"] == T0 + 5000
         assert detail["startedAt"] == detail["attempts"][0]["startedAt"] == T0
         assert "logStreamName" in detail["attempts"][0]["container"]
     else:
+        # Not yet RUNNING: no container ran, so no attempt (as for set_status(FAILED)).
         assert "startedAt" not in detail
-        assert "startedAt" not in detail["attempts"][0]
+        assert "attempts" not in detail
 
 
 @pytest.mark.parametrize("status", UNSTARTED)

@@ -374,3 +374,20 @@ def test_every_response_matches_botocores_shape(
     assert len(details) == 5
     assert {detail["status"] for detail in details} == {"SUCCEEDED"}
     assert validated_operations.count("DescribeJobs") == 1
+
+
+def test_changing_the_response_does_not_change_the_call_log(
+    batch: BaseClient, fake: FakeBatch
+) -> None:
+    job_id = submit(batch)
+    fake.complete(job_id)
+
+    response = batch.describe_jobs(jobs=[job_id])
+    response["jobs"][0]["status"] = "CHANGED"
+    response["jobs"][0]["attempts"][0]["container"]["exitCode"] = 99
+
+    logged = fake.get_call("DescribeJobs").response
+    assert logged is not None
+    assert logged["jobs"][0]["status"] == "SUCCEEDED"
+    assert logged["jobs"][0]["attempts"][0]["container"]["exitCode"] == 0
+    assert describe(batch, job_id)["status"] == "SUCCEEDED"

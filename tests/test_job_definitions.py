@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
+from botocore.config import Config
 
 from pytest_fakebatch import FakeBatch
 from tests.helpers import refused
@@ -557,4 +558,33 @@ def test_add_job_definition_refuses_bad_values(
 ) -> None:
     with pytest.raises(error, match=re.escape(message)):
         fake.add_job_definition("d", **keywords)
+    assert fake.job_definitions == []
+
+
+@pytest.mark.parametrize(
+    ("container", "expected"),
+    [
+        ({"image": "i", "vcpus": "x", "memory": 4}, "containerProperties.vcpus"),
+        ({"image": "i", "vcpus": 1, "memory": "4"}, "containerProperties.memory"),
+        (
+            {"image": "i", "resourceRequirements": [{"type": ["VCPU"], "value": "1"}]},
+            "containerProperties.resourceRequirements[].type",
+        ),
+    ],
+)
+def test_unvalidated_values_of_the_wrong_type_are_refused(
+    fake: FakeBatch, container: dict[str, Any], expected: str
+) -> None:
+    unchecked = boto3.client(
+        "batch", region_name=fake.region, config=Config(parameter_validation=False)
+    )
+
+    detail = refused(
+        unchecked.register_job_definition,
+        jobDefinitionName="d",
+        type="container",
+        containerProperties=container,
+    )
+
+    assert detail.startswith(f"Invalid type for {expected}: expected ")
     assert fake.job_definitions == []

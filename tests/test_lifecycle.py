@@ -1058,3 +1058,47 @@ def test_created_at_keeps_increasing_when_the_clock_is_set_back(
 
     assert describe(batch, second)["createdAt"] == describe(batch, first)["createdAt"] + 1
     assert listed(batch, "q", "SUBMITTED") == [second, first]
+
+
+def test_advancing_an_array_parent_whose_children_cannot_move_is_an_error(
+    batch: BaseClient, fake: FakeBatch
+) -> None:
+    parent_id = submit(batch, arrayProperties={"size": 2})
+    for child in range(2):
+        fake.set_status(f"{parent_id}:{child}", "RUNNING")
+
+    with pytest.raises(ValueError, match=f"no child of array job {parent_id} can move") as raised:
+        fake.advance(parent_id)
+
+    assert "RUNNING" in str(raised.value)
+
+
+def test_run_all_finishes_a_long_sequential_array_in_index_order(
+    batch: BaseClient, fake: FakeBatch
+) -> None:
+    # Big enough that a run_all doing one child per pass (quadratic) would take minutes.
+    size = 2000
+    parent_id = submit(batch, arrayProperties={"size": size}, dependsOn=[{"type": "SEQUENTIAL"}])
+
+    fake.clock.set(T0 + 1)  # one moment for every step: the order shows in the attempts alone
+    fake.run_all()
+
+    parent = fake.get_job(parent_id)
+    assert parent.status == "SUCCEEDED"
+    assert [child.status for child in parent.children] == ["SUCCEEDED"] * size
+    assert all(len(child.attempts) == 1 for child in parent.children)
+
+
+def test_a_seeded_job_follows_its_job_definition(batch: BaseClient, fake: FakeBatch) -> None:
+    fake.add_job_definition(
+        "retried", retry_strategy={"attempts": 2}, parameters={"day": "monday"}
+    )
+    job = fake.add_job("q", job_definition="retried", status="RUNNING")
+
+    again = fake.complete(job.job_id, exit_code=1)
+    detail = describe(batch, job.job_id)
+
+    assert again.status == "RUNNABLE"
+    assert detail["retryStrategy"] == {"attempts": 2}
+    assert detail["parameters"] == {"day": "monday"}
+    assert fake.complete(job.job_id, exit_code=1).status == "FAILED"

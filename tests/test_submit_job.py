@@ -824,6 +824,9 @@ def test_ids_are_seeded() -> None:
 # Requests botocore would not send (a client with parameter validation off)
 
 
+SUBMIT = {"jobName": "j", "jobQueue": "q", "jobDefinition": "d"}
+
+
 @pytest.fixture
 def unchecked(fake: FakeBatch) -> BaseClient:
     return boto3.client("batch", region_name=fake.region, config=Config(parameter_validation=False))
@@ -854,7 +857,7 @@ def unchecked(fake: FakeBatch) -> BaseClient:
                 "jobDefinition": "d",
                 "arrayProperties": {"size": "3"},
             },
-            "Array size must be from 2 to 10000, got 3.",
+            "Invalid type for arrayProperties.size: expected an integer.",
         ),
         (
             {
@@ -863,7 +866,7 @@ def unchecked(fake: FakeBatch) -> BaseClient:
                 "jobDefinition": "d",
                 "retryStrategy": {"attempts": "2"},
             },
-            "Retry attempts must be from 1 to 10, got 2.",
+            "Invalid type for retryStrategy.attempts: expected an integer.",
         ),
         (
             {
@@ -872,7 +875,46 @@ def unchecked(fake: FakeBatch) -> BaseClient:
                 "jobDefinition": "d",
                 "timeout": {"attemptDurationSeconds": "90"},
             },
-            "attemptDurationSeconds must be at least 60, got 90.",
+            "Invalid type for timeout.attemptDurationSeconds: expected an integer.",
+        ),
+        (
+            {**SUBMIT, "dependsOn": [{"jobId": ["x"]}]},
+            "Invalid type for dependsOn[].jobId: expected a string.",
+        ),
+        (
+            {**SUBMIT, "containerOverrides": {"environment": [{"name": ["x"], "value": "v"}]}},
+            "Invalid type for containerOverrides.environment[].name: expected a string.",
+        ),
+        (
+            {
+                **SUBMIT,
+                "containerOverrides": {"resourceRequirements": [{"type": [], "value": "1"}]},
+            },
+            "Invalid type for containerOverrides.resourceRequirements[].type: expected a string.",
+        ),
+        (
+            {**SUBMIT, "nodeOverrides": {"numNodes": 1.5}},
+            "Invalid type for nodeOverrides.numNodes: expected an integer.",
+        ),
+        (
+            {
+                **SUBMIT,
+                "retryStrategy": {
+                    "attempts": 2,
+                    "evaluateOnExit": [{"action": "RETRY", "onExitCode": 1}],
+                },
+            },
+            "Invalid type for retryStrategy.evaluateOnExit[].onExitCode: expected a string.",
+        ),
+        (
+            {
+                **SUBMIT,
+                "retryStrategy": {
+                    "attempts": 2,
+                    "evaluateOnExit": [{"action": "RETRY", "onExitCode": "1a"}],
+                },
+            },
+            "Invalid evaluateOnExit onExitCode: 1a.",
         ),
     ],
 )

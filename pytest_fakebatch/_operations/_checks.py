@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 
 from .. import _arns, _pagination
 from .._errors import client_exception
@@ -49,15 +49,52 @@ def answer(body: dict[str, Any]) -> Answer:
     return Answer(body, copy.deepcopy(body))
 
 
-def check_types(params: Mapping[str, Any], types: Mapping[str, type]) -> None:
-    # botocore checks types before sending unless a client turns parameter_validation off: then
-    # the service is the one to refuse them.
+def check_types(params: Mapping[str, Any], types: Mapping[str, Shape]) -> None:
+    """Refuse request members of the wrong type, at any depth (see ``check_shape``).
+
+    botocore checks types before sending unless a client turns parameter_validation off: then
+    the service is the one to refuse them.
+    """
     for name, value in params.items():
         expected = types.get(name)
-        if expected is not None and type(value) is not expected:
-            raise client_exception(  # chosen
-                f"Invalid type for {name}: expected {_TYPE_NAMES[expected]}."
-            )
+        if expected is not None:
+            check_shape(name, value, expected)
+
+
+Shape: TypeAlias = "type | list[Shape] | dict[str, Shape]"
+"""A member's type, as the service model has it: ``str``, ``int``, ``bool``, ``dict`` (a map); a
+list of one shape (a list of such values); or a dict of member shapes (a structure)."""
+
+
+def check_shape(name: str, value: Any, shape: Shape) -> None:
+    """Refuse a value whose type, at any depth, is not its member's: only a client that skips
+    botocore's validation can send one, and the service refuses it rather than crash on it.
+    Members the shape does not list are not checked."""
+    if isinstance(shape, list):
+        if type(value) is not list:
+            raise client_exception(f"Invalid type for {name}: expected a list.")  # chosen
+        for item in value:
+            check_shape(f"{name}[]", item, shape[0])
+    elif isinstance(shape, dict):
+        if type(value) is not dict:
+            raise client_exception(f"Invalid type for {name}: expected a structure.")  # chosen
+        for member, member_value in value.items():
+            if member in shape:
+                check_shape(f"{name}.{member}", member_value, shape[member])
+    elif type(value) is not shape:
+        raise client_exception(  # chosen
+            f"Invalid type for {name}: expected {_TYPE_NAMES[shape]}."
+        )
+
+
+#: Structures more than one operation takes (service model shapes of the same names).
+KEY_VALUE_PAIRS: Final[Shape] = [{"name": str, "value": str}]
+RESOURCE_REQUIREMENTS: Final[Shape] = [{"value": str, "type": str}]
+RETRY_STRATEGY: Final[Shape] = {
+    "attempts": int,
+    "evaluateOnExit": [{"onStatusReason": str, "onReason": str, "onExitCode": str, "action": str}],
+}
+TIMEOUT: Final[Shape] = {"attemptDurationSeconds": int}
 
 
 def required(params: Mapping[str, Any], name: str) -> Any:
@@ -128,18 +165,36 @@ def retry_strategy(retry: Any) -> dict[str, Any]:
         raise client_exception(  # chosen
             f"evaluateOnExit takes up to {MAX_EVALUATE_ON_EXIT} conditions, got {len(rules)}."
         )
+    check_shape("retryStrategy", retry, RETRY_STRATEGY)
     for rule in rules:
-        action = rule.get("action") if isinstance(rule, dict) else None
+        action = rule.get("action")
         if str(action).upper() not in ("RETRY", "EXIT"):
             raise client_exception(  # chosen
                 f"Invalid evaluateOnExit action: {action}. Valid values: RETRY, EXIT."
             )
+        for member, pattern in _EXIT_PATTERNS.items():
+            value = rule.get(member)
+            if value is not None and not pattern.fullmatch(value):
+                raise client_exception(  # chosen
+                    f"Invalid evaluateOnExit {member}: {value}."
+                )
     return retry
+
+
+# EvaluateOnExit (API reference): each pattern "can be up to 512 characters long" and "can
+# optionally end with an asterisk (*)"; onExitCode "can contain only numbers"; onStatusReason and
+# onReason "can contain letters, numbers, periods (.), colons (:), and white space".
+_EXIT_PATTERNS: Final = {
+    "onExitCode": re.compile(r"(?=.{1,512}$)[0-9]*\*?", re.DOTALL),
+    "onStatusReason": re.compile(r"(?=.{1,512}$)[A-Za-z0-9.:\s]*\*?", re.DOTALL),
+    "onReason": re.compile(r"(?=.{1,512}$)[A-Za-z0-9.:\s]*\*?", re.DOTALL),
+}
 
 
 def timeout(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise client_exception("Invalid timeout.")  # chosen
+    check_shape("timeout", value, TIMEOUT)
     seconds = value.get("attemptDurationSeconds")
     if seconds is not None and (type(seconds) is not int or seconds < MIN_TIMEOUT_SECONDS):
         raise client_exception(  # chosen

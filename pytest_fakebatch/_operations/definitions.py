@@ -17,6 +17,11 @@ import attrs
 
 from .._errors import client_exception
 from ._checks import (
+    KEY_VALUE_PAIRS,
+    RESOURCE_REQUIREMENTS,
+    RETRY_STRATEGY,
+    TIMEOUT,
+    Shape,
     answer,
     check_enum,
     check_name,
@@ -62,18 +67,32 @@ _BODIES: Final = ("containerProperties", "ecsProperties", "eksProperties", "node
 _WHOLE = re.compile(r"[0-9]+")
 _DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")
 
-_REGISTER_TYPES: dict[str, type] = {
+# The parts of a container the fake reads (ContainerProperties in the service model).
+_CONTAINER: Shape = {
+    "image": str,
+    "vcpus": int,
+    "memory": int,
+    "command": [str],
+    "environment": KEY_VALUE_PAIRS,
+    "resourceRequirements": RESOURCE_REQUIREMENTS,
+}
+#: RegisterJobDefinition's members as the service model types them, as deep as the fake reads them.
+_REGISTER_SHAPES: dict[str, Shape] = {
     "jobDefinitionName": str,
     "type": str,
     "parameters": dict,
     "schedulingPriority": int,
-    "containerProperties": dict,
-    "nodeProperties": dict,
-    "retryStrategy": dict,
+    "containerProperties": _CONTAINER,
+    "nodeProperties": {
+        "numNodes": int,
+        "mainNode": int,
+        "nodeRangeProperties": [{"targetNodes": str, "container": _CONTAINER}],
+    },
+    "retryStrategy": RETRY_STRATEGY,
     "propagateTags": bool,
-    "timeout": dict,
+    "timeout": TIMEOUT,
     "tags": dict,
-    "platformCapabilities": list,
+    "platformCapabilities": [str],
     "eksProperties": dict,
     "ecsProperties": dict,
     "consumableResourceProperties": dict,
@@ -171,7 +190,7 @@ def job_definition_request(
 ) -> tuple[str, Any, dict[str, Any], dict[str, str]]:
     """A RegisterJobDefinition request checked as the service checks it: the name, the type, the
     properties as DescribeJobDefinitions will show them, and the tags."""
-    check_types(params, _REGISTER_TYPES)
+    check_types(params, _REGISTER_SHAPES)
     name = required(params, "jobDefinitionName")
     type_ = required(params, "type")
     check_name("Job definition", name)
@@ -229,7 +248,7 @@ def _as_described(params: Mapping[str, Any]) -> dict[str, Any]:
     properties = {
         key: copy.deepcopy(value)
         for key, value in params.items()
-        if key in _REGISTER_TYPES and key not in ("jobDefinitionName", "type", "tags")
+        if key in _REGISTER_SHAPES and key not in ("jobDefinitionName", "type", "tags")
     }
     properties.setdefault("parameters", {})  # observed: {} when none were given
     if "containerProperties" in properties:

@@ -16,7 +16,18 @@ from .. import _arns, _lifecycle, _seeding
 from .._errors import client_exception
 from ..models import MAX_ARRAY_SIZE, MIN_ARRAY_SIZE, Dependency, Job, JobDefinition
 from ._answer import Answer
-from ._checks import check_tags, check_types, required, retry_strategy
+from ._checks import (
+    KEY_VALUE_PAIRS,
+    RESOURCE_REQUIREMENTS,
+    RETRY_STRATEGY,
+    TIMEOUT,
+    Shape,
+    answer,
+    check_tags,
+    check_types,
+    required,
+    retry_strategy,
+)
 from ._checks import timeout as check_timeout
 from ._detail import job_detail
 
@@ -41,20 +52,28 @@ TOO_MANY_JOBS_DETAIL = "Maximum number of jobs supported is  100 ."
 
 _REVISION = re.compile(r"[0-9]+")
 
-_SUBMIT_TYPES: dict[str, type] = {
+#: SubmitJob's members as the service model types them, as deep as the fake reads them.
+_SUBMIT_SHAPES: dict[str, Shape] = {
     "jobName": str,
     "jobQueue": str,
     "jobDefinition": str,
     "shareIdentifier": str,
     "schedulingPriorityOverride": int,
-    "arrayProperties": dict,
-    "dependsOn": list,
+    "arrayProperties": {"size": int},
+    "dependsOn": [{"jobId": str, "type": str}],
     "parameters": dict,
-    "containerOverrides": dict,
-    "nodeOverrides": dict,
-    "retryStrategy": dict,
+    "containerOverrides": {
+        "vcpus": int,
+        "memory": int,
+        "command": [str],
+        "instanceType": str,
+        "environment": KEY_VALUE_PAIRS,
+        "resourceRequirements": RESOURCE_REQUIREMENTS,
+    },
+    "nodeOverrides": {"numNodes": int, "nodePropertyOverrides": list},
+    "retryStrategy": RETRY_STRATEGY,
     "propagateTags": bool,
-    "timeout": dict,
+    "timeout": TIMEOUT,
     "tags": dict,
     "eksPropertiesOverride": dict,
     "ecsPropertiesOverride": dict,
@@ -63,7 +82,7 @@ _SUBMIT_TYPES: dict[str, type] = {
 
 
 def submit_job(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
-    check_types(params, _SUBMIT_TYPES)
+    check_types(params, _SUBMIT_SHAPES)
     name = params.get("jobName")
     # fullmatch: the pattern's $ would let a trailing newline through.
     if not isinstance(name, str) or not _seeding.JOB_NAME.fullmatch(name):
@@ -110,7 +129,7 @@ def submit_job(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
         store.add_job(part)
     if tags:
         store.tags[job.job_arn] = tags
-    return Answer({"jobArn": job.job_arn, "jobName": name, "jobId": job_id})
+    return answer({"jobArn": job.job_arn, "jobName": name, "jobId": job_id})
 
 
 def describe_jobs(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
@@ -126,7 +145,7 @@ def describe_jobs(store: Store, region: str, params: Mapping[str, Any]) -> Answe
         job = _job_in_region(store, region, job_id)
         if job is not None:
             details.append(job_detail(store, job))
-    return Answer({"jobs": details})
+    return answer({"jobs": details})
 
 
 def cancel_job(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
