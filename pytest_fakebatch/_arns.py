@@ -31,6 +31,10 @@ def job_definition_arn(region: str, account_id: str, name: str, revision: int) -
     return arn(region, account_id, f"job-definition/{name}:{revision}")
 
 
+def compute_environment_arn(region: str, account_id: str, name: str) -> str:
+    return arn(region, account_id, f"compute-environment/{name}")
+
+
 def job_arn_prefix(queue_arn: str) -> str:
     """``arn:<partition>:batch:<region>:<account>:job/`` for the jobs of a queue."""
     return queue_arn.partition(":job-queue/")[0] + ":job/"

@@ -60,10 +60,11 @@ class JobIndex:
         self._unsorted: set[JobStatus | None] = set()
 
     def add(self, key: SortKey, status: JobStatus) -> None:
-        for name, keys in ((None, self._all), (status, self._by_status[status])):
-            if keys and key < keys[-1]:
-                self._unsorted.add(name)
-            keys.append(key)
+        keys = self._all
+        if keys and key < keys[-1]:
+            self._unsorted.add(None)
+        keys.append(key)
+        self.add_status_key(key, status)
 
     def keys(self, status: JobStatus | None) -> list[SortKey]:
         """The sorted keys of the jobs in ``status`` (None: every status). Do not change them."""
@@ -138,6 +139,8 @@ class Store:
         # Finished top-level jobs as (expires at, job id): retention drops them in this order.
         self._expiry: list[tuple[int, str]] = []
         self._last_created_at = -1
+        # The jobs of deleted queues, with the index they were listed in (see remove_queue).
+        self._orphans: dict[str, JobIndex] = {}
 
     # Queues
 
@@ -163,7 +166,7 @@ class Store:
         self._queues_by_arn[queue.arn] = queue
         # A queue deleted and created again has the same ARN: the jobs the old one left in the
         # store keep their index (what becomes of them is the job lifecycle's business).
-        self._indexes.setdefault(queue.arn, JobIndex())
+        self._indexes[queue.arn] = JobIndex()  # a queue created again starts empty
         self._created(queue.arn, tags)
         return queue
 
@@ -180,10 +183,19 @@ class Store:
 
     def remove_queue(self, queue: JobQueue) -> None:
         """Forget a queue and its tags: requests naming it find nothing. Its jobs stay in the
-        store, and in the index kept under its ARN."""
+        store (describable until their retention ends) with their old index, which no listing
+        reaches any more: a queue created again under the name starts empty."""
         del self._queues[(queue.region, queue.name)]
         del self._queues_by_arn[queue.arn]
         self.tags.pop(queue.arn, None)
+        index = self._indexes.pop(queue.arn)
+        for job_id in self.queue_job_ids(queue, index):
+            self._orphans[job_id] = index
+
+    def queue_job_ids(self, queue: JobQueue, index: JobIndex | None = None) -> list[str]:
+        """The ids of a queue's jobs (parents only), oldest first."""
+        keys = (index or self._indexes[queue.arn]).keys(None)
+        return [str(job_id) for _, job_id in keys]
 
     def find_queue(self, region: str, name_or_arn: str) -> JobQueue | None:
         """The queue a request names, by name or ARN, as a client in ``region`` sees it."""
@@ -269,7 +281,7 @@ class Store:
     ) -> ComputeEnvironment:
         environment = ComputeEnvironment(
             name=name,
-            arn=_arns.arn(region, self.account_id, f"compute-environment/{name}"),
+            arn=_arns.compute_environment_arn(region, self.account_id, name),
             region=region,
             type=type,
             state=state,
@@ -333,6 +345,7 @@ class Store:
         self.summary_cache.pop(job_id, None)
         self.tags.pop(job.job_arn, None)
         self._index_of(job).remove(sort_key(job), job.status)
+        self._orphans.pop(job_id, None)
         for child in job.children or job.nodes:
             del self.jobs[child.job_id]
             self.summary_cache.pop(child.job_id, None)
@@ -363,7 +376,11 @@ class Store:
 
     def _index_of(self, job: Job) -> JobIndex:
         parent_id = job.parent_id
-        return self._indexes[job.job_queue] if parent_id is None else self._child_indexes[parent_id]
+        if parent_id is not None:
+            return self._child_indexes[parent_id]
+        if self._orphans and job.job_id in self._orphans:
+            return self._orphans[job.job_id]  # its queue was deleted
+        return self._indexes[job.job_queue]
 
     def child_index(self, parent_id: str) -> JobIndex | None:
         """The index of an array job's children or a multi-node job's nodes."""

@@ -338,6 +338,30 @@ def test_a_deleted_queue_can_be_created_again_without_its_tags(
     assert batch.list_tags_for_resource(resourceArn=queue.arn)["tags"] == {}
 
 
+def test_a_queue_created_again_does_not_list_the_deleted_ones_jobs() -> None:
+    with FakeBatch(seed=14, retention=60) as fake:
+        batch = boto3.client("batch", region_name=fake.region)
+        fake.clock.set(1_700_000_000_000)
+        old = fake.add_job("q", status="SUCCEEDED")
+        running = fake.add_job("q", status="RUNNING")
+        batch.update_job_queue(jobQueue="q", state="DISABLED")
+        batch.delete_job_queue(jobQueue="q")
+
+        fake.add_queue("q")
+        new = fake.add_job("q", status="SUCCEEDED")
+
+        listed = batch.list_jobs(jobQueue="q", jobStatus="SUCCEEDED")["jobSummaryList"]
+        assert [summary["jobId"] for summary in listed] == [new.job_id]
+        assert batch.list_jobs(jobQueue="q", jobStatus="FAILED")["jobSummaryList"] == []
+        described = batch.describe_jobs(jobs=[old.job_id, running.job_id])["jobs"]
+        assert [job["status"] for job in described] == ["SUCCEEDED", "FAILED"]
+
+        # The old jobs still age out, from the index they were listed in.
+        fake.clock.advance(61)
+        assert batch.describe_jobs(jobs=[old.job_id, running.job_id])["jobs"] == []
+        assert [job.job_id for job in fake.jobs] == []
+
+
 @pytest.mark.parametrize(
     ("operation", "params"),
     [
@@ -545,3 +569,22 @@ def test_add_queue_refuses_bad_values(
     with pytest.raises(error, match=re.escape(message)):
         fake.add_queue("q", **keywords)
     assert fake.queues == []
+
+
+def test_a_fifo_queue_cannot_be_given_a_scheduling_policy(
+    fake: FakeBatch, batch: BaseClient
+) -> None:
+    fake.add_queue("fifo")
+    fake.add_queue("fair", scheduling_policy_arn=POLICY)
+    other = POLICY.rpartition("/")[0] + "/other"
+
+    assert refused(batch.update_job_queue, jobQueue="fifo", schedulingPolicyArn=POLICY) == (
+        "JobQueue fifo is a FIFO queue: a scheduling policy can't be added."
+    )
+    batch.update_job_queue(jobQueue="fair", schedulingPolicyArn=other)
+
+    described = {
+        queue["jobQueueName"]: queue.get("schedulingPolicyArn")
+        for queue in batch.describe_job_queues()["jobQueues"]
+    }
+    assert described == {"fifo": None, "fair": other}

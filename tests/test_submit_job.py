@@ -586,16 +586,20 @@ def test_share_identifier_only_with_a_scheduling_policy(batch: BaseClient) -> No
     )
 
 
-def test_share_identifier_required_with_a_scheduling_policy(batch: BaseClient) -> None:
-    batch.update_job_queue(jobQueue="q", schedulingPolicyArn=POLICY)
+def test_share_identifier_required_with_a_scheduling_policy(
+    batch: BaseClient, fake: FakeBatch
+) -> None:
+    fake.add_queue("fair", scheduling_policy_arn=POLICY)
 
-    detail = rejected(batch, batch.submit_job, jobName="j", jobQueue="q", jobDefinition="d")
-    job_id = submit(batch, shareIdentifier="teamA", schedulingPriorityOverride=10)
+    detail = rejected(batch, batch.submit_job, jobName="j", jobQueue="fair", jobDefinition="d")
+    job_id = submit(batch, queue="fair", shareIdentifier="teamA", schedulingPriorityOverride=10)
 
-    assert detail == "Job queue q has a fair-share scheduling policy: shareIdentifier is required."
+    assert detail == (
+        "Job queue fair has a fair-share scheduling policy: shareIdentifier is required."
+    )
     described = describe(batch, job_id)
     assert (described["shareIdentifier"], described["schedulingPriority"]) == ("teamA", 10)
-    summary = batch.list_jobs(jobQueue="q", jobStatus="SUBMITTED")["jobSummaryList"][0]
+    summary = batch.list_jobs(jobQueue="fair", jobStatus="SUBMITTED")["jobSummaryList"][0]
     assert summary["shareIdentifier"] == "teamA"
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 
 from .. import _arns, _pagination
 from .._errors import client_exception
+from .._seeding import RESOURCE_NAME
 from ._answer import Answer
 
 if TYPE_CHECKING:
@@ -25,7 +26,9 @@ T = TypeVar("T")
 
 #: Names of queues, job definitions and compute environments: "It can be up to 128 letters long.
 #: It can contain uppercase and lowercase letters, numbers, hyphens (-), and underscores (_)."
-RESOURCE_NAME: Final = re.compile(r"[A-Za-z0-9_-]{1,128}")
+#: schedulingPriority(Override): "The minimum supported value is 0 and the maximum supported value
+#: is 9999" (API_SubmitJob, API_RegisterJobDefinition).
+MAX_SCHEDULING_PRIORITY: Final = 9999
 #: Tag restrictions (user guide, "Tag restrictions"; API_TagResource).
 MAX_TAGS: Final = 50
 MAX_TAG_KEY: Final = 128

@@ -136,7 +136,7 @@ def compute_environment_request(
         if type(resources.get("maxvCpus")) is not int:
             raise client_exception("computeResources needs maxvCpus.")  # chosen
     tags = check_tags(params.get("tags") or {})
-    arn = _arns.arn(region, store.account_id, f"compute-environment/{name}")
+    arn = _arns.compute_environment_arn(region, store.account_id, name)
     properties: dict[str, Any] = {}
     if "eksConfiguration" not in params:
         # Observed: the ECS cluster Batch made for it, <name>_Batch_<uuid> (AWS CLI example).

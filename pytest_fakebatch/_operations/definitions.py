@@ -18,6 +18,7 @@ import attrs
 from .._errors import client_exception
 from ._checks import (
     KEY_VALUE_PAIRS,
+    MAX_SCHEDULING_PRIORITY,
     RESOURCE_REQUIREMENTS,
     RETRY_STRATEGY,
     TIMEOUT,
@@ -45,7 +46,6 @@ TYPES: Final = ("container", "multinode")
 PLATFORMS: Final = ("EC2", "FARGATE")
 RESOURCE_TYPES: Final = ("GPU", "VCPU", "MEMORY")
 #: schedulingPriority: "The minimum supported value is 0 and the maximum supported value is 9999."
-MAX_SCHEDULING_PRIORITY: Final = 9999
 #: "You must specify at least 4 MiB of memory for a job"; "You must specify at least one vCPU".
 MIN_MEMORY_MIB, MIN_VCPUS = 4, 1
 

@@ -18,6 +18,7 @@ from ..models import MAX_ARRAY_SIZE, MIN_ARRAY_SIZE, Dependency, Job, JobDefinit
 from ._answer import Answer
 from ._checks import (
     KEY_VALUE_PAIRS,
+    MAX_SCHEDULING_PRIORITY,
     RESOURCE_REQUIREMENTS,
     RETRY_STRATEGY,
     TIMEOUT,
@@ -41,8 +42,6 @@ if TYPE_CHECKING:
 MAX_DEPENDENCIES = 20
 #: DescribeJobs takes "A list of up to 100 job IDs".
 MAX_DESCRIBED = 100
-#: schedulingPriorityOverride: "The minimum supported value is 0 and the maximum is 9999."
-MAX_SCHEDULING_PRIORITY = 9999
 #: CancelJob / TerminateJob reason: "This parameter has as limit of 1024 characters."
 MAX_REASON = 1024
 

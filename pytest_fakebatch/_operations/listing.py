@@ -14,6 +14,7 @@ from .._errors import client_exception
 from .._render import job_summary
 from ..models import JOB_STATUSES
 from ._answer import Answer
+from ._checks import Shape, check_types
 from ._filters import parse_filters
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ TOKEN_DETAIL = (  # chosen
 
 # The request's members and their types in botocore's model. botocore checks them before sending,
 # unless a client turns parameter_validation off: then the service is the one to refuse them.
-_MEMBER_TYPES: dict[str, type] = {
+_MEMBER_TYPES: dict[str, Shape] = {
     "jobQueue": str,
     "arrayJobId": str,
     "multiNodeJobId": str,
@@ -49,7 +50,7 @@ _MEMBER_TYPES: dict[str, type] = {
 
 
 def list_jobs(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
-    _check_types(params)
+    check_types(params, _MEMBER_TYPES)
     selectors = [name for name in _SELECTORS if name in params]
     if len(selectors) != 1:
         raise client_exception(SELECTOR_DETAIL)
@@ -136,18 +137,6 @@ def _scope(store: Store, region: str, selector: str, value: str) -> _Scope:
         raise client_exception(f"No {kind} job found with id {value}.")  # chosen
     child_id = _child_id(job.job_id, ":" if array else "#")
     return _Scope(index, job.job_id, child_id, _arns.job_arn_prefix(job.job_queue))
-
-
-def _check_types(params: Mapping[str, Any]) -> None:
-    for name, value in params.items():
-        expected = _MEMBER_TYPES.get(name)
-        if expected is not None and (type(value) is not expected):
-            raise client_exception(  # chosen
-                f"Invalid type for {name}: expected {_TYPE_NAMES[expected]}."
-            )
-
-
-_TYPE_NAMES = {str: "a string", int: "an integer", list: "a list"}
 
 
 def _scan(

@@ -103,6 +103,12 @@ def update_job_queue(store: Store, region: str, params: Mapping[str, Any]) -> An
         changes["priority"] = params["priority"]
     if "computeEnvironmentOrder" in params:
         _check_some_environment(params, False)
+    if "schedulingPolicyArn" in params and queue.scheduling_policy_arn is None:
+        # "A job queue without a scheduling policy is scheduled as a FIFO job queue and can't
+        # have a scheduling policy added." (API_CreateJobQueue)
+        raise client_exception(  # chosen
+            f"JobQueue {queue.name} is a FIFO queue: a scheduling policy can't be added."
+        )
     properties = {**queue.properties, **queue_properties(store, region, params)}
     store.replace_queue(attrs.evolve(queue, properties=properties, **changes))
     return answer({"jobQueueName": queue.name, "jobQueueArn": queue.arn})
@@ -120,9 +126,8 @@ def delete_job_queue(store: Store, region: str, params: Mapping[str, Any]) -> An
     # stay describable until their retention ends; the queue itself is gone at once (the service
     # shows DELETING first).
     reason = f"Job queue {queue.name} was deleted."  # chosen
-    for _, job_id in list(store.queue_index(queue).keys(None)):
-        # A queue's keys end with the job id (a str); the index type also covers children's.
-        _lifecycle.terminate(store, store.jobs[job_id], reason)  # type: ignore[index]
+    for job_id in store.queue_job_ids(queue):
+        _lifecycle.terminate(store, store.jobs[job_id], reason)
     store.remove_queue(queue)
     return answer({})
 
