@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..models import JOB_STATUSES
@@ -48,7 +48,7 @@ def job_detail(store: Store, job: Job) -> dict[str, Any]:
         detail["stoppedAt"] = job.stopped_at
     for field in _SPEC_FIELDS:
         if field in job.spec:
-            detail[field] = copy.deepcopy(job.spec[field])
+            detail[field] = plain_copy(job.spec[field])
     if job.depends_on:
         detail["dependsOn"] = [
             {
@@ -73,7 +73,7 @@ def job_detail(store: Store, job: Job) -> dict[str, Any]:
     elif job.array_index is not None:
         detail["arrayProperties"] = {"index": job.array_index}
     if job.num_nodes is not None:
-        detail["nodeProperties"] = copy.deepcopy(
+        detail["nodeProperties"] = plain_copy(
             dict(job.spec.get("nodeProperties") or _default_node_properties(job))
         )
     elif job.node_index is not None:
@@ -91,13 +91,13 @@ def job_detail(store: Store, job: Job) -> dict[str, Any]:
 def _container(store: Store, job: Job) -> dict[str, Any] | None:
     """The job's container: its definition's properties with SubmitJob's overrides applied,
     and, once it ran, what its current or last attempt shows (log stream, exit code)."""
-    container = job.spec.get("container")
-    if container is None:
+    properties = job.spec.get("container")
+    if properties is None:
         definition = store.find_job_definition_arn(job.job_definition)
         if definition is None or "containerProperties" not in definition.properties:
             return None
-        container = definition.properties["containerProperties"]
-    container = copy.deepcopy(dict(container))
+        properties = definition.properties["containerProperties"]
+    container: dict[str, Any] = plain_copy(properties)
     if job.array_size is not None:
         return container  # a parent runs nothing itself
     if job.status == "RUNNING":
@@ -142,3 +142,14 @@ def log_stream_name(job: Job, attempt: int) -> str:
 def _default_node_properties(job: Job) -> dict[str, Any]:
     main = next((node.node_index for node in job.nodes if node.is_main_node), 0)
     return {"numNodes": job.num_nodes, "mainNode": main, "nodeRangeProperties": []}
+
+
+def plain_copy(value: Any) -> Any:
+    """A copy of JSON-like data (mappings, lists, scalars), as new dicts and lists: what a
+    response hands out must be the caller's own. Several times faster than copy.deepcopy, which
+    pays for a memo and for types that JSON data never holds."""
+    if isinstance(value, Mapping):
+        return {key: plain_copy(item) for key, item in value.items()}
+    if type(value) is list:
+        return [plain_copy(item) for item in value]
+    return value
