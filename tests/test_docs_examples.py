@@ -1344,3 +1344,14 @@ def test_the_unknown_marker_keyword_message_as_shown() -> None:
         fake_batch_options(pytest.mark.fake_batch(regoin="eu-west-1").mark)
 
     assert str(raised.value) == message
+
+
+# README.md
+
+
+def test_the_readme_example_passes(pytester: pytest.Pytester) -> None:
+    readme = (DOCS.parent / "README.md").read_text()
+    example = readme.split("## Example\n\n```python\n", 1)[1].split("```", 1)[0]
+    pytester.makepyfile(test_readme=example)
+
+    run(pytester).assert_outcomes(passed=2)
