@@ -189,11 +189,14 @@ def cancel(store: Store, job: Job, reason: str) -> None:
     if job.array_size is not None:
         if job.status in FINISHED_STATUSES:
             return
+        before = [child.is_cancelled for child in _current_children(store, job)]
         for child in _current_children(store, job):
             cancel(store, child, reason)
-        if any(child.is_cancelled for child in _current_children(store, job)):
+        after = [child.is_cancelled for child in _current_children(store, job)]
+        if after != before:
             # "The array parent job is canceled when all child jobs are completed": marked only
-            # when a child was, so a parent whose children all ran on does not claim it.
+            # when this request cancelled a child, so a parent whose children all ran on (or
+            # were cancelled by an earlier request) does not take this one's reason.
             _save(
                 store,
                 [attrs.evolve(store.jobs[job.job_id], is_cancelled=True, status_reason=reason)],

@@ -212,6 +212,22 @@ def test_cancel_an_array_job_whose_children_all_started_changes_nothing(
     assert "statusReason" not in detail
 
 
+def test_a_second_cancel_that_cancels_no_child_leaves_the_parent_as_it_was(
+    batch: BaseClient, fake: FakeBatch
+) -> None:
+    parent_id = submit(batch, arrayProperties={"size": 2})
+    batch.cancel_job(jobId=f"{parent_id}:0", reason="first")
+    fake.set_status(f"{parent_id}:1", "STARTING")
+
+    batch.cancel_job(jobId=parent_id, reason="second")
+    fake.complete(f"{parent_id}:1")
+
+    detail = describe(batch, parent_id)
+    assert detail["status"] == "FAILED"  # child 0 failed
+    assert "isCancelled" not in detail
+    assert "statusReason" not in detail
+
+
 def test_cancel_an_array_job_waiting_on_a_dependency(batch: BaseClient, fake: FakeBatch) -> None:
     upstream = submit(batch, "upstream")
     parent_id = submit(batch, arrayProperties={"size": 2}, dependsOn=[{"jobId": upstream}])
