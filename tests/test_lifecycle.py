@@ -1090,9 +1090,7 @@ def test_run_all_finishes_a_long_sequential_array_in_index_order(
 
 
 def test_a_seeded_job_follows_its_job_definition(batch: BaseClient, fake: FakeBatch) -> None:
-    fake.add_job_definition(
-        "retried", retry_strategy={"attempts": 2}, parameters={"day": "monday"}
-    )
+    fake.add_job_definition("retried", retry_strategy={"attempts": 2}, parameters={"day": "monday"})
     job = fake.add_job("q", job_definition="retried", status="RUNNING")
 
     again = fake.complete(job.job_id, exit_code=1)
