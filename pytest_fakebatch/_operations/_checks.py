@@ -244,6 +244,25 @@ def selected(
     return chosen, (region, None if wanted is None else tuple(wanted))
 
 
+def described(
+    store: Store,
+    operation: str,
+    query: tuple[Any, ...],
+    items: list[T],
+    arn_of: Callable[[T], str],
+    params: Mapping[str, Any],
+    key: str,
+    detail: Callable[[Store, T], dict[str, Any]],
+) -> Answer:
+    """A Describe* answer: one page of ``items`` under ``key``, each rendered by ``detail``, and
+    the token for the next page, if any (see ``page``)."""
+    shown, token = page(store, operation, query, items, arn_of, params)
+    body: dict[str, Any] = {key: [detail(store, item) for item in shown]}
+    if token is not None:
+        body["nextToken"] = token
+    return answer(body)
+
+
 def page(
     store: Store,
     operation: str,

@@ -20,7 +20,7 @@ from ._checks import (
     check_name,
     check_tags,
     check_types,
-    page,
+    described,
     required,
     selected,
 )
@@ -78,13 +78,16 @@ def describe_compute_environments(store: Store, region: str, params: Mapping[str
         lambda reference: store.find_compute_environment(region, reference),
         _arn,
     )
-    shown, token = page(store, "DescribeComputeEnvironments", query, environments, _arn, params)
-    body: dict[str, Any] = {
-        "computeEnvironments": [compute_environment_detail(store, env) for env in shown]
-    }
-    if token is not None:
-        body["nextToken"] = token
-    return answer(body)
+    return described(
+        store,
+        "DescribeComputeEnvironments",
+        query,
+        environments,
+        _arn,
+        params,
+        "computeEnvironments",
+        compute_environment_detail,
+    )
 
 
 def compute_environment_detail(store: Store, environment: ComputeEnvironment) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from ._checks import (
     check_name,
     check_tags,
     check_types,
-    page,
+    described,
     references,
     required,
     retry_strategy,
@@ -142,13 +142,16 @@ def describe_job_definitions(store: Store, region: str, params: Mapping[str, Any
     order = store.created_order
     definitions.sort(key=lambda definition: order[definition.arn])
     query = (region, None if wanted is None else tuple(wanted), name, status)
-    shown, token = page(store, "DescribeJobDefinitions", query, definitions, _arn, params)
-    body: dict[str, Any] = {
-        "jobDefinitions": [job_definition_detail(store, definition) for definition in shown]
-    }
-    if token is not None:
-        body["nextToken"] = token
-    return answer(body)
+    return described(
+        store,
+        "DescribeJobDefinitions",
+        query,
+        definitions,
+        _arn,
+        params,
+        "jobDefinitions",
+        job_definition_detail,
+    )
 
 
 def deregister_job_definition(store: Store, region: str, params: Mapping[str, Any]) -> Answer:

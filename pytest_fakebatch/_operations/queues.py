@@ -22,7 +22,7 @@ from ._checks import (
     check_name,
     check_tags,
     check_types,
-    page,
+    described,
     required,
     selected,
 )
@@ -143,11 +143,9 @@ def describe_job_queues(store: Store, region: str, params: Mapping[str, Any]) ->
         lambda reference: store.find_queue(region, reference),
         _arn,
     )
-    shown, token = page(store, "DescribeJobQueues", query, queues, _arn, params)
-    body: dict[str, Any] = {"jobQueues": [job_queue_detail(store, queue) for queue in shown]}
-    if token is not None:
-        body["nextToken"] = token
-    return answer(body)
+    return described(
+        store, "DescribeJobQueues", query, queues, _arn, params, "jobQueues", job_queue_detail
+    )
 
 
 def job_queue_detail(store: Store, queue: JobQueue) -> dict[str, Any]:
