@@ -113,12 +113,7 @@ def advance(store: Store, job_id: str | None = None) -> list[Job]:
     for job in candidates:
         step = _next_step(store, job)
         if step is not None:
-            status, reason = step
-            at = _now(store, job)
-            if status == "FAILED":
-                moved.append(_failed(job, at, reason))
-            else:
-                moved.append(_step(job, status, at))
+            moved.append(_scheduled(job, step, _now(store, job)))
     return _save(store, moved)
 
 
@@ -170,8 +165,7 @@ def run_all(store: Store) -> None:
                     step = _next_step(store, job)
                     if step is None:
                         break
-                    status, reason = step
-                    new = _failed(job, at, reason) if status == "FAILED" else _step(job, status, at)
+                    new = _scheduled(job, step, at)
                 job = _store_one(store, new, parents)
                 moved = True
         _follow_parents(store, parents)
@@ -302,6 +296,12 @@ def _next_step(store: Store, job: Job) -> tuple[JobStatus, str | None] | None:
     if status == "STARTING":
         return "RUNNING", None
     return None
+
+
+def _scheduled(job: Job, step: tuple[JobStatus, str | None], at: int) -> Job:
+    """The job after the scheduler's step (see ``_next_step``)."""
+    status, reason = step
+    return _failed(job, at, reason) if status == "FAILED" else _step(job, status, at)
 
 
 def _check_can_run(store: Store, job: Job, succeeding: frozenset[str] = frozenset()) -> None:
