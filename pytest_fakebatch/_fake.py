@@ -380,7 +380,9 @@ class FakeBatch:
         with self._store.lock:
             parent = self._parent(job_queue, job_name, job_definition, created_at, region)
             children = tuple(
-                _child(parent, f"{parent.job_id}:{index}", child_status, array_index=index)
+                _seeding.part_of(
+                    parent, f"{parent.job_id}:{index}", child_status, array_index=index
+                )
                 for index, child_status in enumerate(statuses)
             )
             return self._add_family(
@@ -434,7 +436,7 @@ class FakeBatch:
         with self._store.lock:
             parent = self._parent(job_queue, job_name, job_definition, created_at, region)
             nodes = tuple(
-                _child(
+                _seeding.part_of(
                     parent,
                     f"{parent.job_id}#{index}",
                     node_status,
@@ -749,19 +751,6 @@ class FakeBatch:
                 f"{arn!r} is in region {parts['region']}, not {region}; pass region= to add it there"
             )
         return parts["rest"]
-
-
-def _child(parent: Job, job_id: str, status: JobStatus, **position: Any) -> Job:
-    """An array child or a node: its parent's name, queue and definition, created with it."""
-    return Job(
-        job_id=job_id,
-        job_name=parent.job_name,
-        job_queue=parent.job_queue,
-        job_definition=parent.job_definition,
-        spec=parent.spec,
-        **position,
-        **_seeding.lifecycle(status, parent.created_at),
-    )
 
 
 def _seeded_spec(definition: JobDefinition) -> Mapping[str, Any]:

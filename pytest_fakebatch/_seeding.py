@@ -15,6 +15,7 @@ from .models import (
     JOB_STATUSES,
     STARTED_STATUSES,
     Attempt,
+    Job,
     JobStatus,
 )
 
@@ -101,6 +102,21 @@ def lifecycle(
         "exit_code": exit_code,
         "attempts": attempts,
     }
+
+
+def part_of(parent: Job, job_id: str, status: JobStatus, **position: Any) -> Job:
+    """An array child or a node (``position``: its index fields), created with its parent: its
+    name, queue, definition, share and spec, in ``status``."""
+    return Job(
+        job_id=job_id,
+        job_name=parent.job_name,
+        job_queue=parent.job_queue,
+        job_definition=parent.job_definition,
+        share_identifier=parent.share_identifier,
+        spec=parent.spec,
+        **position,
+        **lifecycle(status, parent.created_at),
+    )
 
 
 def check_status(status: object) -> None:

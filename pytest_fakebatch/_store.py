@@ -164,9 +164,9 @@ class Store:
         )
         self._queues[(region, name)] = queue
         self._queues_by_arn[queue.arn] = queue
-        # A queue deleted and created again has the same ARN: the jobs the old one left in the
-        # store keep their index (what becomes of them is the job lifecycle's business).
-        self._indexes[queue.arn] = JobIndex()  # a queue created again starts empty
+        # A queue created again under a deleted one's name has its ARN, but starts empty: the
+        # old queue's jobs keep their own index (see remove_queue).
+        self._indexes[queue.arn] = JobIndex()
         self._created(queue.arn, tags)
         return queue
 

@@ -108,15 +108,17 @@ def submit_job(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
     )
     if size is not None:
         children = tuple(
-            _part(job, f"{job_id}:{index}", array_index=index) for index in range(size)
+            _seeding.part_of(job, f"{job_id}:{index}", "SUBMITTED", array_index=index)
+            for index in range(size)
         )
         job = attrs.evolve(job, array_size=size, children=children)
     elif definition.type == "multinode":
         properties = spec["nodeProperties"]
         nodes = tuple(
-            _part(
+            _seeding.part_of(
                 job,
                 f"{job_id}#{index}",
+                "SUBMITTED",
                 node_index=index,
                 is_main_node=index == properties["mainNode"],
             )
@@ -371,21 +373,6 @@ def _share_identifier(queue: JobQueue, share: str | None) -> str | None:
 def _tags(tags: Mapping[str, Any] | None) -> dict[str, str]:
     # The same rules as TagResource's (count, key and value lengths, the aws: prefix).
     return check_tags(tags) if tags else {}
-
-
-def _part(parent: Job, job_id: str, **position: Any) -> Job:
-    """An array child or a node, created with its parent and waiting as it does."""
-    return Job(
-        job_id=job_id,
-        job_name=parent.job_name,
-        job_queue=parent.job_queue,
-        job_definition=parent.job_definition,
-        status="SUBMITTED",
-        created_at=parent.created_at,
-        share_identifier=parent.share_identifier,
-        spec=parent.spec,
-        **position,
-    )
 
 
 # Shared checks
