@@ -4,40 +4,33 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
-from . import _arns, _calls, _lifecycle, _resource_seeding, _routing, _seeding, _uri
+from . import _calls, _lifecycle, _resource_seeding, _routing, _seeding, _uri
 from ._calls import Call, CallError
 from ._clock import Clock
 from ._errors import ServiceError
 from ._faults import THROTTLED, Faults, RateLimit
+from ._job_seeding import JobSeeder
 from ._operations import OPERATIONS
-from ._operations.jobs import job_spec
 from ._render import Reply
 from ._store import Store
 from .exceptions import UnsupportedOperationError
 from .factories import IdFactory, random_seed
-from .models import (
-    ARRAY_PARENT_STATUSES,
-    FINISHED_STATUSES,
-    MAX_ARRAY_SIZE,
-    MIN_ARRAY_SIZE,
-    STARTED_STATUSES,
-    Job,
-    JobDefinition,
-    JobQueue,
-    JobStatus,
-    array_parent_status,
-)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from types import TracebackType
 
-    from .models import ComputeEnvironment
+    from .models import (
+        ComputeEnvironment,
+        Job,
+        JobDefinition,
+        JobQueue,
+        JobStatus,
+    )
 
 
 #: "The job state for SUCCEEDED jobs is persisted in AWS Batch for at least 7 days" (user guide).
@@ -92,6 +85,7 @@ class FakeBatch:
         self._faults = Faults()
         self._ids = IdFactory(self.seed)
         self._store = Store(account_id, self.clock, self._ids, _retention_ms(retention))
+        self._jobs = JobSeeder(self._store, self._ids, account_id, region)
         #: Batch operations code under test called that the fake does not implement, in order.
         self.unsupported_calls: list[str] = []
         #: Every Batch call, in order, as the service received it (see ``get_calls``).
@@ -301,45 +295,20 @@ class FakeBatch:
         region: str | None = None,
     ) -> list[Job]:
         """Add ``count`` jobs that share these values, each with its own id and generated name."""
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise ValueError(f"count must be a whole number of jobs, 0 or more, not {count!r}")
-        _seeding.check_status(status)
-        if job_name is not None:
-            _seeding.check_name("job name", job_name, _seeding.JOB_NAME)
-        _seeding.check_optional_str("status_reason", status_reason)
-        _seeding.check_optional_str("share_identifier", share_identifier)
-        for label, value in (
-            ("created_at", created_at),
-            ("started_at", started_at),
-            ("stopped_at", stopped_at),
-            ("exit_code", exit_code),
-        ):
-            _seeding.check_optional_int(label, value)
-        status_reason, exit_code = _seeding.check_for_status(
-            status, started_at, stopped_at, status_reason, exit_code
+        return self._jobs.add_jobs(
+            count,
+            job_queue,
+            job_name=job_name,
+            status=status,
+            job_definition=job_definition,
+            created_at=created_at,
+            started_at=started_at,
+            stopped_at=stopped_at,
+            status_reason=status_reason,
+            exit_code=exit_code,
+            share_identifier=share_identifier,
+            region=region,
         )
-        region = self._region(region)
-        with self._store.lock:
-            queue = self._resolve_queue(job_queue, region)
-            definition = self._resolve_job_definition(job_definition, queue.region)
-            spec = _seeded_spec(definition)
-            jobs = []
-            for _ in range(count):
-                created = self._store.next_created_at() if created_at is None else created_at
-                job = Job(
-                    job_id=self._ids.job_id(),
-                    job_name=self._ids.job_name() if job_name is None else job_name,
-                    job_queue=queue.arn,
-                    job_definition=definition.arn,
-                    share_identifier=share_identifier,
-                    spec=spec,
-                    **_seeding.lifecycle(
-                        status, created, started_at, stopped_at, status_reason, exit_code
-                    ),
-                )
-                self._store.add_job(job)
-                jobs.append(job)
-            return jobs
 
     def add_array_job(
         self,
@@ -358,45 +327,16 @@ class FakeBatch:
         ``child_statuses`` is one status for every child or one per child (default RUNNING). The
         parent's status follows AWS's rule from its children unless given, and must agree with it.
         """
-        if isinstance(size, bool) or not isinstance(size, int):
-            raise TypeError(f"size must be an int, not {size!r}")
-        if not MIN_ARRAY_SIZE <= size <= MAX_ARRAY_SIZE:
-            raise ValueError(
-                f"size must be from {MIN_ARRAY_SIZE} to {MAX_ARRAY_SIZE:,}, as AWS Batch allows; got {size}"
-            )
-        if status is not None and status not in ARRAY_PARENT_STATUSES:
-            raise ValueError(
-                f"an array parent's status is one of {', '.join(ARRAY_PARENT_STATUSES)}; got {status!r}"
-            )
-        statuses = _seeding.statuses(
-            "child_statuses", child_statuses, size, _seeding.CHILDREN_OF_PARENT[status or "PENDING"]
+        return self._jobs.add_array_job(
+            job_queue,
+            size=size,
+            job_name=job_name,
+            job_definition=job_definition,
+            status=status,
+            child_statuses=child_statuses,
+            created_at=created_at,
+            region=region,
         )
-        derived = array_parent_status(statuses)
-        if status is not None and status != derived:
-            raise ValueError(
-                f"an array parent whose children are {_seeding.describe(statuses)} is {derived}, not "
-                f"{status}; leave status out to derive it"
-            )
-        with self._store.lock:
-            parent = self._parent(job_queue, job_name, job_definition, created_at, region)
-            children = tuple(
-                _seeding.part_of(
-                    parent, f"{parent.job_id}:{index}", child_status, array_index=index
-                )
-                for index, child_status in enumerate(statuses)
-            )
-            return self._add_family(
-                attrs.evolve(
-                    parent,
-                    status=derived,
-                    array_size=size,
-                    children=children,
-                    # As when it finishes by moves: its last child's stoppedAt (_lifecycle).
-                    stopped_at=max(c.stopped_at or 0 for c in children)
-                    if derived in FINISHED_STATUSES
-                    else None,
-                )
-            )
 
     def add_multinode_job(
         self,
@@ -416,69 +356,17 @@ class FakeBatch:
         ``node_statuses`` is one status for every node or one per node (default: the job's status).
         The job's final status is its main node's, so the two must agree once either finished.
         """
-        for label, value in (("num_nodes", num_nodes), ("main_node", main_node)):
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise TypeError(f"{label} must be an int, not {value!r}")
-        if not 1 <= num_nodes <= _seeding.MAX_NODES:
-            raise ValueError(f"num_nodes must be from 1 to {_seeding.MAX_NODES:,}, not {num_nodes}")
-        if not 0 <= main_node < num_nodes:
-            raise ValueError(
-                f"main_node must be a node index from 0 to {num_nodes - 1}, not {main_node}"
-            )
-        _seeding.check_status(status)
-        statuses = _seeding.statuses("node_statuses", node_statuses, num_nodes, status)
-        main_status = statuses[main_node]
-        if main_status != status and FINISHED_STATUSES & {main_status, status}:
-            raise ValueError(
-                f"a multi-node job's final status is its main node's: node {main_node} is "
-                f"{main_status} but the job is {status}"
-            )
-        with self._store.lock:
-            parent = self._parent(job_queue, job_name, job_definition, created_at, region)
-            nodes = tuple(
-                _seeding.part_of(
-                    parent,
-                    f"{parent.job_id}#{index}",
-                    node_status,
-                    node_index=index,
-                    is_main_node=index == main_node,
-                )
-                for index, node_status in enumerate(statuses)
-            )
-            # "The started, stoppedAt, statusReason and exit information of the job are populated
-            # from the main node" (multi-node parallel jobs, user guide).
-            main = nodes[main_node]
-            parent = attrs.evolve(
-                parent,
-                **_seeding.lifecycle(
-                    status,
-                    parent.created_at,
-                    main.started_at if status in STARTED_STATUSES else None,
-                    main.stopped_at if status == main_status else None,
-                    main.status_reason if status == main_status else None,
-                    main.exit_code if status == main_status else None,
-                ),
-                num_nodes=num_nodes,
-                nodes=nodes,
-            )
-            if "nodeProperties" in parent.spec:  # a multinode job definition: as seeded
-                node_properties = {
-                    **parent.spec["nodeProperties"],
-                    "numNodes": num_nodes,
-                    "mainNode": main_node,
-                }
-                parent = attrs.evolve(
-                    parent,
-                    spec=MappingProxyType({**parent.spec, "nodeProperties": node_properties}),
-                )
-            return self._add_family(parent)
-
-    def _add_family(self, parent: Job) -> Job:
-        """Store an array or multi-node job, then its children or nodes (the store's order)."""
-        self._store.add_job(parent)
-        for child in parent.children or parent.nodes:
-            self._store.add_job(child)
-        return parent
+        return self._jobs.add_multinode_job(
+            job_queue,
+            num_nodes=num_nodes,
+            main_node=main_node,
+            job_name=job_name,
+            job_definition=job_definition,
+            status=status,
+            node_statuses=node_statuses,
+            created_at=created_at,
+            region=region,
+        )
 
     # Moving jobs (nothing moves on its own)
 
@@ -665,98 +553,11 @@ class FakeBatch:
             calls = list(self.calls)
         _calls.assert_not_called(calls, operation, params)
 
-    # Helpers
-
-    def _parent(
-        self,
-        job_queue: str,
-        job_name: str | None,
-        job_definition: str | None,
-        created_at: int | None,
-        region: str | None,
-    ) -> Job:
-        """The common part of an array or multi-node job, before its children are known."""
-        if job_name is not None:
-            _seeding.check_name("job name", job_name, _seeding.JOB_NAME)
-        _seeding.check_optional_int("created_at", created_at)
-        queue = self._resolve_queue(job_queue, self._region(region))
-        definition = self._resolve_job_definition(job_definition, queue.region)
-        return Job(
-            job_id=self._ids.job_id(),
-            job_name=self._ids.job_name() if job_name is None else job_name,
-            job_queue=queue.arn,
-            job_definition=definition.arn,
-            status="SUBMITTED",
-            created_at=self._store.next_created_at() if created_at is None else created_at,
-            spec=_seeded_spec(definition),
-        )
-
     def _expire(self) -> None:
         self._store.expire(self.clock.now_ms())
 
     def _region(self, region: str | None) -> str:
         return self.region if region is None else _seeding.check_region(region)
-
-    def _resolve_queue(self, job_queue: str, region: str) -> JobQueue:
-        if not isinstance(job_queue, str):
-            raise TypeError(f"job_queue must be a queue name or ARN, not {job_queue!r}")
-        name = job_queue
-        if job_queue.startswith("arn:"):
-            name = self._arn_resource(job_queue, "job-queue", region)
-        else:
-            _seeding.check_name("queue name", name, _seeding.RESOURCE_NAME)
-        return self._store.find_queue(region, name) or self._store.add_queue(region, name)
-
-    def _resolve_job_definition(self, job_definition: str | None, region: str) -> JobDefinition:
-        store = self._store
-        if job_definition is None:
-            job_definition = _seeding.DEFAULT_JOB_DEFINITION
-        if not isinstance(job_definition, str):
-            raise TypeError(
-                f"job_definition must be a name, name:revision or ARN, not {job_definition!r}"
-            )
-        reference = job_definition
-        if job_definition.startswith("arn:"):
-            reference = self._arn_resource(job_definition, "job-definition", region)
-        name, _, revision_text = reference.partition(":")
-        _seeding.check_name("job definition name", name, _seeding.RESOURCE_NAME)
-        if not revision_text:
-            return store.latest_job_definition(region, name) or store.add_job_definition(
-                region, name
-            )
-        if not revision_text.isdigit():
-            raise ValueError(f"job definition revision must be a number: {job_definition!r}")
-        revision = int(revision_text)
-        found = store.job_definition_revision(region, name, revision)
-        if found is not None:
-            return found
-        latest = store.latest_job_definition(region, name)
-        if revision == (latest.revision + 1 if latest else 1):
-            return store.add_job_definition(region, name)
-        raise ValueError(
-            f"job definition {name!r} has no revision {revision} in {region} (it has "
-            f"{latest.revision if latest else 0}); add revisions with add_job_definition()"
-        )
-
-    def _arn_resource(self, arn: str, kind: str, region: str) -> str:
-        parts = _arns.parse(arn)
-        if parts is None or parts["kind"] != kind:
-            raise ValueError(f"{arn!r} is not a {kind} ARN")
-        if parts["account"] != self.account_id:
-            raise ValueError(
-                f"{arn!r} belongs to account {parts['account']}, not {self.account_id}"
-            )
-        if parts["region"] != region:
-            raise ValueError(
-                f"{arn!r} is in region {parts['region']}, not {region}; pass region= to add it there"
-            )
-        return parts["rest"]
-
-
-def _seeded_spec(definition: JobDefinition) -> Mapping[str, Any]:
-    """What a seeded job takes from its job definition, as one submitted without overrides
-    would: retry strategy, timeout, parameters, container (shared by the jobs of one call)."""
-    return MappingProxyType(job_spec(definition, {}))
 
 
 def _retention_ms(retention: object) -> int | None:
