@@ -8,17 +8,26 @@ if TYPE_CHECKING:
     from ._calls import Call, CallError
     from ._fake import FakeBatch
     from .exceptions import FakeBatchError, UnhandledCallError, UnsupportedOperationError
-    from .models import ComputeEnvironment, Job, JobDefinition, JobQueue
+    from .models import (
+        ComputeEnvironment,
+        ConsumableResource,
+        Job,
+        JobDefinition,
+        JobQueue,
+        QuotaShare,
+    )
 
 __all__ = [
     "Call",
     "CallError",
     "ComputeEnvironment",
+    "ConsumableResource",
     "FakeBatch",
     "FakeBatchError",
     "Job",
     "JobDefinition",
     "JobQueue",
+    "QuotaShare",
     "UnhandledCallError",
     "UnsupportedOperationError",
 ]
@@ -36,6 +45,8 @@ _EXPORTS = {
     "Job": ".models",
     "JobDefinition": ".models",
     "JobQueue": ".models",
+    "ConsumableResource": ".models",
+    "QuotaShare": ".models",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
@@ -14,7 +15,7 @@ from ._clock import Clock
 from ._errors import ServiceError
 from ._faults import THROTTLED, Faults, RateLimit
 from ._job_seeding import JobSeeder
-from ._operations import OPERATIONS
+from ._operations import OPERATIONS, consumable, quota_shares
 from ._render import Reply
 from ._store import Store
 from .exceptions import UnsupportedOperationError
@@ -26,10 +27,12 @@ if TYPE_CHECKING:
 
     from .models import (
         ComputeEnvironment,
+        ConsumableResource,
         Job,
         JobDefinition,
         JobQueue,
         JobStatus,
+        QuotaShare,
     )
 
 
@@ -367,6 +370,89 @@ class FakeBatch:
             created_at=created_at,
             region=region,
         )
+
+    # Consumable resources and quota shares
+
+    def add_consumable_resource(
+        self,
+        name: str,
+        *,
+        region: str | None = None,
+        total_quantity: int = 1,
+        resource_type: Literal["REPLENISHABLE", "NON_REPLENISHABLE"] = "REPLENISHABLE",
+        tags: Mapping[str, str] | None = None,
+    ) -> ConsumableResource:
+        """Create a consumable resource (licences, connections, ...) of ``total_quantity``
+        units, checked as CreateConsumableResource checks it. Its name must be new in its
+        region. Jobs whose job definition or SubmitJob override requires it hold their quantity
+        from STARTING until they finish; ``advance`` and ``run_all`` leave a job RUNNABLE while
+        the quantity it needs is not available."""
+        region = self._region(region)
+        with self._store.lock:
+            return consumable.seeded(
+                self._store,
+                region,
+                name,
+                total_quantity=total_quantity,
+                resource_type=resource_type,
+                tags=tags,
+            )
+
+    def add_quota_share(
+        self,
+        name: str,
+        *,
+        job_queue: str,
+        region: str | None = None,
+        capacity_limits: Sequence[Mapping[str, Any]] = (
+            {"maxCapacity": 1, "capacityUnit": "ml.m5.large"},
+        ),
+        resource_sharing_configuration: Mapping[str, Any] = MappingProxyType(
+            {"strategy": "RESERVE"}
+        ),
+        preemption_configuration: Mapping[str, Any] = MappingProxyType(
+            {"inSharePreemption": "DISABLED"}
+        ),
+        state: Literal["ENABLED", "DISABLED"] = "ENABLED",
+        tags: Mapping[str, str] | None = None,
+    ) -> QuotaShare:
+        """Create a quota share in the existing job queue ``job_queue`` (a name or ARN; a
+        quota-management queue: no compute environments), checked as CreateQuotaShare checks
+        it. The structures are camelCase, as the API takes them; its name must be new in its
+        queue."""
+        region = self._region(region)
+        with self._store.lock:
+            return quota_shares.seeded(
+                self._store,
+                region,
+                name,
+                job_queue=job_queue,
+                capacity_limits=capacity_limits,
+                resource_sharing_configuration=resource_sharing_configuration,
+                preemption_configuration=preemption_configuration,
+                state=state,
+                tags=tags,
+            )
+
+    @property
+    def consumable_resources(self) -> list[ConsumableResource]:
+        """Every consumable resource, in every region, in the order created, with its
+        quantities as they are now."""
+        with self._store.lock:
+            order = self._store.created_order
+            return sorted(self._store.consumable_resources.values(), key=lambda r: order[r.arn])
+
+    @property
+    def quota_shares(self) -> list[QuotaShare]:
+        """Every quota share of every job queue, in every region, in the order created."""
+        with self._store.lock:
+            order = self._store.created_order
+            shares = [
+                share
+                for queue in self._store.queues()
+                for share in quota_shares.live_shares(self._store, queue)
+            ]
+        return sorted(shares, key=lambda share: order[share.arn])
 
     # Moving jobs (nothing moves on its own)
 

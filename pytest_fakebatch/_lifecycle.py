@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from . import _holdings
 from .models import (
     CONTAINER_EXITED,
     FINISHED_STATUSES,
@@ -65,6 +66,7 @@ def set_status(
             raise ValueError(f"a {status} job has not finished; it has no exit code")
         if status == "SUCCEEDED" and exit_code != 0:
             raise ValueError(f"a SUCCEEDED job exits with code 0, not {exit_code}")
+    _holdings.check_set_status(store, job, status, exit_code)
     at = _now(store, job)
     if status == "SUCCEEDED" or (status == "FAILED" and exit_code is not None):
         ran = job if job.started_at is not None else _step(job, "RUNNING", at)
@@ -102,6 +104,8 @@ def advance(store: Store, job_id: str | None = None) -> list[Job]:
             job = _movable(store, job_id, "advance")
             if job.status == "RUNNING":
                 raise ValueError(f"job {job_id} is RUNNING; end it with complete() or set_status()")
+            if job.status == "RUNNABLE":
+                _holdings.check_can_start(store, job, "start")
             if _next_step(store, job) is None:
                 waiting = ", ".join(
                     f"{dependency} ({_status_of(store, dependency)})"
@@ -113,7 +117,10 @@ def advance(store: Store, job_id: str | None = None) -> list[Job]:
     for job in candidates:
         step = _next_step(store, job)
         if step is not None:
-            moved.append(_scheduled(job, step, _now(store, job)))
+            new = _scheduled(job, step, _now(store, job))
+            if step[0] == "STARTING":  # stored at once: the next job sees the resources it took
+                new = _store_one(store, new, {})
+            moved.append(new)
     return _save(store, moved)
 
 
@@ -133,12 +140,14 @@ def complete(store: Store, job_id: str, *, exit_code: int = 0, reason: str | Non
         ending = frozenset(c.job_id for c in children) if exit_code == 0 else frozenset()
         for child in children:
             _check_can_run(store, child, ending)
+        _holdings.check_runs(store, children)
         # One moment for all, no earlier than any child's latest timestamp.
         at = max((_now(store, c) for c in children), default=_now(store, job))
         _save(store, [_attempt_ends(_running(c, at), at, exit_code, reason) for c in children])
         return store.jobs[job_id]
     job = _movable(store, job_id, "complete")
     _check_can_run(store, job)
+    _holdings.check_runs(store, [job])
     at = _now(store, job)
     return _save(store, [_attempt_ends(_running(job, at), at, exit_code, reason)])[0]
 
@@ -292,7 +301,8 @@ def _next_step(store: Store, job: Job) -> tuple[JobStatus, str | None] | None:
             return "FAILED", DEPENDENCY_FAILED
         return ("RUNNABLE", None) if all(s == "SUCCEEDED" for s in statuses) else None
     if status == "RUNNABLE":
-        return "STARTING", None
+        # A job waits in RUNNABLE until its consumable resources are available.
+        return ("STARTING", None) if _holdings.can_start(store, job) else None
     if status == "STARTING":
         return "RUNNING", None
     return None
@@ -444,6 +454,7 @@ def _store_one(store: Store, job: Job, parents: dict[str, None]) -> Job:
     parent is noted in ``parents`` for ``_follow_parents``; a top-level job that just finished
     starts its retention. Returns the job as stored."""
     old = store.replace_job(job)
+    _holdings.moved(store, old, job)
     if job.num_nodes is not None:
         _mirror_nodes(store, job)
     parent_id = job.parent_id

@@ -22,10 +22,12 @@ from .models import (
     FINISHED_STATUSES,
     JOB_STATUSES,
     ComputeEnvironment,
+    ConsumableResource,
     Job,
     JobDefinition,
     JobQueue,
     JobStatus,
+    QuotaShare,
 )
 
 if TYPE_CHECKING:
@@ -141,6 +143,13 @@ class Store:
         self._last_created_at = -1
         # The jobs of deleted queues, with the index they were listed in (see remove_queue).
         self._orphans: dict[str, JobIndex] = {}
+        # Consumable resources and quota shares by ARN, and which jobs hold which resources (the
+        # quantity each holds): see _operations.consumable, _operations.quota_shares, _holdings.
+        self.consumable_resources: dict[str, ConsumableResource] = {}
+        self.consumable_holders: dict[str, dict[str, int]] = {}
+        self.quota_shares: dict[str, QuotaShare] = {}
+        #: UpdateConsumableResource's clientTokens: (payload, when first seen) by (ARN, token).
+        self.consumable_tokens: dict[tuple[str, str], tuple[tuple[Any, ...], int]] = {}
 
     # Queues
 
@@ -302,6 +311,10 @@ class Store:
             environment = self._compute_environments_by_arn.get(name_or_arn)
             return environment if environment is not None and environment.region == region else None
         return self._compute_environments.get((region, name_or_arn))
+
+    def created(self, arn: str, tags: Mapping[str, str] | None) -> None:
+        """Record a new resource's place in creation order, and its tags."""
+        self._created(arn, tags)
 
     def _created(self, arn: str, tags: Mapping[str, str] | None) -> None:
         self.created_order[arn] = next(self._creations)  # a queue created again goes last

@@ -206,3 +206,55 @@ class Job:
         if self.node_index is not None:
             return self.job_id.rpartition("#")[0]
         return None
+
+
+ConsumableResourceType = Literal["REPLENISHABLE", "NON_REPLENISHABLE"]
+#: CreateConsumableResource's resource types; REPLENISHABLE is the default.
+CONSUMABLE_RESOURCE_TYPES: Final[tuple[ConsumableResourceType, ...]] = (
+    "REPLENISHABLE",
+    "NON_REPLENISHABLE",
+)
+
+
+@attrs.frozen(kw_only=True)
+class ConsumableResource:
+    """A consumable resource (licences, connections, ...): jobs that require some hold that
+    quantity from STARTING until they finish. ``name`` is unique within a region.
+
+    ``in_use_quantity`` is what running jobs hold now; a NON_REPLENISHABLE resource's
+    ``total_quantity`` drops by what each job held once it finishes.
+    """
+
+    name: str
+    arn: str
+    region: str
+    resource_type: ConsumableResourceType = attrs.field(
+        default="REPLENISHABLE", validator=attrs.validators.in_(CONSUMABLE_RESOURCE_TYPES)
+    )
+    total_quantity: int = 0
+    in_use_quantity: int = 0
+    created_at: int = 0
+
+    @property
+    def available_quantity(self) -> int:
+        """What a job may still take: the total less what is in use (never below 0)."""
+        return max(0, self.total_quantity - self.in_use_quantity)
+
+
+@attrs.frozen(kw_only=True)
+class QuotaShare:
+    """A quota share: a virtual queue inside a quota-management job queue, with its capacity
+    limits and sharing strategy. ``name`` is unique within its queue.
+
+    ``properties`` holds ``capacityLimits``, ``resourceSharingConfiguration`` and
+    ``preemptionConfiguration``, camelCase, as DescribeQuotaShare returns them.
+    """
+
+    name: str
+    arn: str
+    region: str
+    job_queue: str
+    """The ARN of the job queue the share belongs to."""
+    state: Literal["ENABLED", "DISABLED"] = "ENABLED"
+    status: str = "VALID"
+    properties: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen_mapping)

@@ -23,6 +23,24 @@ from .listing import list_jobs
 from .queues import create_job_queue, delete_job_queue, describe_job_queues, update_job_queue
 from .tags import list_tags_for_resource, tag_resource, untag_resource
 
+# isort: split
+# Consumable resources and quota shares
+from .consumable import (
+    create_consumable_resource,
+    delete_consumable_resource,
+    describe_consumable_resource,
+    list_consumable_resources,
+    list_jobs_by_consumable_resource,
+    update_consumable_resource,
+)
+from .quota_shares import (
+    create_quota_share,
+    delete_quota_share,
+    describe_quota_share,
+    list_quota_shares,
+    update_quota_share,
+)
+
 Handler: TypeAlias = Callable[[Store, str, Mapping[str, Any]], Answer]
 
 OPERATIONS: Mapping[str, Handler] = {
@@ -43,6 +61,18 @@ OPERATIONS: Mapping[str, Handler] = {
     "TagResource": tag_resource,
     "UntagResource": untag_resource,
     "ListTagsForResource": list_tags_for_resource,
+    # Consumable resources and quota shares
+    "CreateConsumableResource": create_consumable_resource,
+    "DescribeConsumableResource": describe_consumable_resource,
+    "ListConsumableResources": list_consumable_resources,
+    "UpdateConsumableResource": update_consumable_resource,
+    "DeleteConsumableResource": delete_consumable_resource,
+    "ListJobsByConsumableResource": list_jobs_by_consumable_resource,
+    "CreateQuotaShare": create_quota_share,
+    "DescribeQuotaShare": describe_quota_share,
+    "ListQuotaShares": list_quota_shares,
+    "UpdateQuotaShare": update_quota_share,
+    "DeleteQuotaShare": delete_quota_share,
 }
 
 __all__ = ["OPERATIONS", "Answer", "Handler"]

@@ -20,6 +20,7 @@ _SPEC_FIELDS = (
     "timeout",
     "propagateTags",
     "platformCapabilities",
+    "consumableResourceProperties",
 )
 
 

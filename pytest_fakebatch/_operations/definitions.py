@@ -34,6 +34,7 @@ from ._checks import (
     retry_strategy,
     timeout,
 )
+from .consumable import check_properties
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -101,6 +102,10 @@ _REGISTER_SHAPES: dict[str, Shape] = {
 
 def register_job_definition(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
     name, type_, properties, tags = job_definition_request(params)
+    if "consumableResourceProperties" in params:
+        check_properties(
+            store, region, params["consumableResourceProperties"], "consumableResourceProperties"
+        )
     definition = store.add_job_definition(
         region, name, type=type_, properties=properties, tags=tags
     )

@@ -31,6 +31,7 @@ from ._checks import (
 )
 from ._checks import timeout as check_timeout
 from ._detail import job_detail
+from .consumable import job_requirements
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -92,7 +93,9 @@ def submit_job(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
     depends_on = _dependencies(store, region, params.get("dependsOn") or [], size)
     share = _share_identifier(queue, params.get("shareIdentifier"))
     tags = _tags(params.get("tags"))
-    spec = MappingProxyType(job_spec(definition, params))
+    spec = MappingProxyType(
+        {**job_spec(definition, params), **job_requirements(store, region, definition, params)}
+    )
 
     job_id = store.ids.job_id()
     job = Job(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import _arns
 from .._errors import client_exception
+from . import consumable, quota_shares
 from ._checks import answer, check_tags, check_types, is_reserved, required
 
 if TYPE_CHECKING:
@@ -62,6 +63,8 @@ def list_tags_for_resource(store: Store, region: str, params: Mapping[str, Any])
 def resource_arn(store: Store, region: str, arn: str) -> str:
     """``arn`` if it names a queue, job definition revision, compute environment or job that a
     client in ``region`` sees; otherwise a ClientException."""
+    if consumable.taggable(store, region, arn) or quota_shares.taggable(store, region, arn):
+        return arn  # both take tags when created, and show them when described
     parts = _arns.parse(arn)
     found = False
     if parts is not None and parts["account"] == store.account_id:

@@ -1,0 +1,51 @@
+"""Helpers shared by the consumable resource tests."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from botocore.client import BaseClient
+
+BOTH_PATHS = pytest.mark.parametrize("fake", [False, True], ids=["fast", "wire"], indirect=True)
+ARN = "arn:aws:batch:us-east-1:123456789012"
+CONTAINER = {"image": "busybox", "vcpus": 1, "memory": 512}
+
+
+def body(response: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in response.items() if key != "ResponseMetadata"}
+
+
+def needs(*pairs: tuple[str, int]) -> dict[str, Any]:
+    return {
+        "consumableResourceList": [
+            {"consumableResource": name, "quantity": quantity} for name, quantity in pairs
+        ]
+    }
+
+
+def register(client: BaseClient, name: str = "licensed", **requirements: int) -> None:
+    client.register_job_definition(
+        jobDefinitionName=name,
+        type="container",
+        containerProperties=CONTAINER,
+        consumableResourceProperties=needs(*requirements.items()),
+    )
+
+
+def submit(client: BaseClient, definition: str = "licensed", **params: Any) -> str:
+    job_id: str = client.submit_job(
+        jobName="job", jobQueue="q", jobDefinition=definition, **params
+    )["jobId"]
+    return job_id
+
+
+def quantities(client: BaseClient, name: str) -> tuple[int, int, int]:
+    described = client.describe_consumable_resource(consumableResource=name)
+    return (
+        described["totalQuantity"],
+        described["inUseQuantity"],
+        described["availableQuantity"],
+    )
