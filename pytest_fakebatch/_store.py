@@ -26,6 +26,8 @@ from .models import (
     JobDefinition,
     JobQueue,
     JobStatus,
+    ServiceEnvironment,
+    ServiceJob,
 )
 
 if TYPE_CHECKING:
@@ -141,6 +143,11 @@ class Store:
         self._last_created_at = -1
         # The jobs of deleted queues, with the index they were listed in (see remove_queue).
         self._orphans: dict[str, JobIndex] = {}
+        #: Service environments by ARN and service jobs by id (_operations.service_environments
+        #: and service_jobs; service jobs are not in the queues' job indexes).
+        self.service_environments: dict[str, ServiceEnvironment] = {}
+        self.service_jobs: dict[str, ServiceJob] = {}
+        self.service_job_tokens: set[tuple[str, str]] = set()  # SubmitServiceJob's clientTokens
 
     # Queues
 
