@@ -10,13 +10,19 @@ here costs nothing to a run that never calls Batch.
 from __future__ import annotations
 
 import functools
+import os
+
+
+def members(shape: str) -> frozenset[str]:
+    """The members of the Batch model's structure ``shape`` (empty if the model lacks it), as
+    clients load the model: from ``AWS_DATA_PATH`` first, as botocore's sessions do."""
+    return _members(shape, os.environ.get("AWS_DATA_PATH"))
 
 
 @functools.cache
-def members(shape: str) -> frozenset[str]:
-    """The members of the Batch model's structure ``shape`` (empty if the model lacks it)."""
+def _members(shape: str, data_path: str | None) -> frozenset[str]:
     from botocore.loaders import create_loader
 
-    model = create_loader().load_service_model("batch", "service-2")
+    model = create_loader(data_path).load_service_model("batch", "service-2")
     found = model["shapes"].get(shape, {})
     return frozenset(found.get("members", ()))
