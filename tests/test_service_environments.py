@@ -123,15 +123,17 @@ def test_another_regions_environments_are_not_seen(fake: FakeBatch, batch: BaseC
     away = boto3.client("batch", region_name="eu-west-1")
     create(away, "there")
 
-    assert [e["serviceEnvironmentName"] for e in away.describe_service_environments()[
-        "serviceEnvironments"
-    ]] == ["there"]
-    assert away.describe_service_environments(serviceEnvironments=["here"])[
-        "serviceEnvironments"
-    ] == []
-    assert refused(away.update_service_environment, serviceEnvironment="here", state="DISABLED") == (
-        "ServiceEnvironment here not found."
+    assert [
+        e["serviceEnvironmentName"]
+        for e in away.describe_service_environments()["serviceEnvironments"]
+    ] == ["there"]
+    assert (
+        away.describe_service_environments(serviceEnvironments=["here"])["serviceEnvironments"]
+        == []
     )
+    assert refused(
+        away.update_service_environment, serviceEnvironment="here", state="DISABLED"
+    ) == ("ServiceEnvironment here not found.")
 
 
 @BOTH_PATHS
@@ -230,8 +232,7 @@ def test_a_queue_names_its_service_environments_by_arn(client: BaseClient) -> No
                 "serviceEnvironmentOrder": [{"order": 1, "serviceEnvironment": "env"}],
                 "computeEnvironmentOrder": [{"order": 1, "computeEnvironment": "ce"}],
             },
-            "A job queue can't have both a serviceEnvironmentOrder and a "
-            "computeEnvironmentOrder.",
+            "A job queue can't have both a serviceEnvironmentOrder and a computeEnvironmentOrder.",
         ),
         (
             {
@@ -272,8 +273,14 @@ def test_queue_refusals(
 @pytest.mark.parametrize(
     ("params", "detail"),
     [
-        ({"serviceEnvironmentName": "has space"}, "ServiceEnvironment name should match valid pattern"),
-        ({"serviceEnvironmentName": "x" * 129}, "ServiceEnvironment name should match valid pattern"),
+        (
+            {"serviceEnvironmentName": "has space"},
+            "ServiceEnvironment name should match valid pattern",
+        ),
+        (
+            {"serviceEnvironmentName": "x" * 129},
+            "ServiceEnvironment name should match valid pattern",
+        ),
         ({"serviceEnvironmentName": "taken"}, "Object already exists"),
         (
             {"serviceEnvironmentType": "ECS"},
@@ -311,7 +318,11 @@ def test_create_refusals(
 @pytest.mark.parametrize(
     ("operation", "params", "detail"),
     [
-        ("update_service_environment", {"serviceEnvironment": "nope"}, "ServiceEnvironment nope not found."),
+        (
+            "update_service_environment",
+            {"serviceEnvironment": "nope"},
+            "ServiceEnvironment nope not found.",
+        ),
         (
             "update_service_environment",
             {"serviceEnvironment": "env", "state": "OFF"},
@@ -322,7 +333,11 @@ def test_create_refusals(
             {"serviceEnvironment": "env", "capacityLimits": []},
             "capacityLimits must have at least one entry.",
         ),
-        ("delete_service_environment", {"serviceEnvironment": "nope"}, "ServiceEnvironment nope not found."),
+        (
+            "delete_service_environment",
+            {"serviceEnvironment": "nope"},
+            "ServiceEnvironment nope not found.",
+        ),
         (
             "describe_service_environments",
             {"maxResults": 0},
@@ -396,9 +411,17 @@ def test_add_queue_with_service_environments(fake: FakeBatch, batch: BaseClient)
         ({"name": 3}, TypeError, "service environment name must be a string, not 3"),
         ({"name": "bad name"}, ValueError, "invalid service environment name 'bad name'"),
         ({"name": "taken"}, ValueError, "a service environment named 'taken' already exists"),
-        ({"name": "e", "state": "on"}, ValueError, "state must be 'ENABLED' or 'DISABLED', not 'on'"),
+        (
+            {"name": "e", "state": "on"},
+            ValueError,
+            "state must be 'ENABLED' or 'DISABLED', not 'on'",
+        ),
         ({"name": "e", "capacity_limits": "10"}, TypeError, "capacity_limits must be a list"),
-        ({"name": "e", "capacity_limits": [10]}, TypeError, "each of capacity_limits must be a mapping"),
+        (
+            {"name": "e", "capacity_limits": [10]},
+            TypeError,
+            "each of capacity_limits must be a mapping",
+        ),
         (
             {"name": "e", "capacity_limits": [{"maxCapacity": 0, "capacityUnit": "NUM_INSTANCES"}]},
             ValueError,
@@ -421,7 +444,7 @@ def test_add_service_environment_mistakes(
 
 
 def test_add_queue_with_an_unknown_service_environment(fake: FakeBatch) -> None:
-    with pytest.raises(ValueError, match="invalid job queue: ServiceEnvironment nope not found."):
+    with pytest.raises(ValueError, match=r"invalid job queue: ServiceEnvironment nope not found\."):
         fake.add_queue("q", service_environments=["nope"])
     with pytest.raises(TypeError, match="service_environments must be a list of strings"):
         fake.add_queue("q", service_environments=[1])  # type: ignore[list-item]

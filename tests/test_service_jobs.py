@@ -183,7 +183,10 @@ def test_fair_share_queues_need_a_share_identifier(fake: FakeBatch, batch: BaseC
         ),
         ({"jobName": "has space"}, "Job name should match valid pattern"),
         ({"jobName": "x" * 129}, "Job name should match valid pattern"),
-        ({"serviceJobType": "ECS"}, "Invalid serviceJobType: ECS. Valid values: SAGEMAKER_TRAINING."),
+        (
+            {"serviceJobType": "ECS"},
+            "Invalid serviceJobType: ECS. Valid values: SAGEMAKER_TRAINING.",
+        ),
         ({"schedulingPriority": 10_000}, "schedulingPriority must be from 0 to 9999, got 10000."),
         ({"retryStrategy": {"attempts": 0}}, "Retry attempts must be from 1 to 10, got 0."),
         ({"retryStrategy": {"attempts": 11}}, "Retry attempts must be from 1 to 10, got 11."),
@@ -248,7 +251,11 @@ def test_a_client_token_is_used_once(fake: FakeBatch, batch: BaseClient) -> None
     ("operation", "params", "detail"),
     [
         ("describe_service_job", {"jobId": "nope"}, "Service job nope not found."),
-        ("update_service_job", {"jobId": "nope", "schedulingPriority": 1}, "Service job nope not found."),
+        (
+            "update_service_job",
+            {"jobId": "nope", "schedulingPriority": 1},
+            "Service job nope not found.",
+        ),
         ("terminate_service_job", {"jobId": "nope", "reason": "r"}, "Service job nope not found."),
         ("terminate_service_job", {"jobId": "JOB", "reason": ""}, "reason must not be empty."),
         (
@@ -287,9 +294,9 @@ def test_list_defaults_to_running_jobs_newest_first(fake: FakeBatch, client: Bas
 
     assert summaries(listed) == ["job-2", "job-1", "job-0"]
     assert "nextToken" not in listed
-    assert summaries(client.list_service_jobs(jobQueue=f"{ARN}:job-queue/sm", jobStatus="SUBMITTED")) == [
-        "job-3"
-    ]
+    assert summaries(
+        client.list_service_jobs(jobQueue=f"{ARN}:job-queue/sm", jobStatus="SUBMITTED")
+    ) == ["job-3"]
 
 
 @BOTH_PATHS
@@ -459,9 +466,7 @@ def test_list_refusals(
 def test_a_token_from_another_query_is_refused(fake: FakeBatch, batch: BaseClient) -> None:
     for n in range(3):
         submit(batch, f"job-{n}")
-    token = batch.list_service_jobs(jobQueue="sm", jobStatus="SUBMITTED", maxResults=1)[
-        "nextToken"
-    ]
+    token = batch.list_service_jobs(jobQueue="sm", jobStatus="SUBMITTED", maxResults=1)["nextToken"]
 
     assert refused(
         batch.list_service_jobs, jobQueue="sm", jobStatus="RUNNABLE", nextToken=token
