@@ -8,7 +8,14 @@ if TYPE_CHECKING:
     from ._calls import Call, CallError
     from ._fake import FakeBatch
     from .exceptions import FakeBatchError, UnhandledCallError, UnsupportedOperationError
-    from .models import ComputeEnvironment, Job, JobDefinition, JobQueue
+    from .models import (
+        ComputeEnvironment,
+        Job,
+        JobDefinition,
+        JobQueue,
+        ServiceEnvironment,
+        ServiceJob,
+    )
 
 __all__ = [
     "Call",
@@ -19,6 +26,8 @@ __all__ = [
     "Job",
     "JobDefinition",
     "JobQueue",
+    "ServiceEnvironment",
+    "ServiceJob",
     "UnhandledCallError",
     "UnsupportedOperationError",
 ]
@@ -36,6 +45,8 @@ _EXPORTS = {
     "Job": ".models",
     "JobDefinition": ".models",
     "JobQueue": ".models",
+    "ServiceEnvironment": ".models",
+    "ServiceJob": ".models",
 }
 
 

@@ -58,6 +58,7 @@ def statuses(fake: FakeBatch) -> list[str]:
 
 
 def test_advance_takes_a_job_through_every_status(fake: FakeBatch, batch: BaseClient) -> None:
+    fake.clock.set(1_900_000_000_000)  # frozen: only the test moves it
     job = fake.add_service_job()
     seen = []
     for _ in range(4):
