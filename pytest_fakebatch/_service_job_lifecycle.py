@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from ._store import Store
+    from .models import JobQueue
 
 FINISHED: Final[frozenset[ServiceJobStatus]] = frozenset({"SUCCEEDED", "FAILED"})
 #: Statuses in which a job holds capacity of its service environment.
@@ -170,8 +171,6 @@ def usage(job: ServiceJob) -> tuple[str, float]:
 def placement(store: Store, job: ServiceJob) -> str | None:
     """The ARN of the first service environment of the job's queue (in their order) that can
     take it now, or None: the queue DISABLED, or no ENABLED environment with the capacity."""
-    from ._operations.service_environments import queue_environments
-
     queue = store.find_queue(_arns.region_of(job.job_queue), job.job_queue)
     if queue is None or queue.state != "ENABLED":
         return None
@@ -196,6 +195,14 @@ def in_use(store: Store, environment_arn: str, unit: str) -> float:
             if unit in ("NUM_INSTANCES", instance_type):
                 total += count
     return total
+
+
+def queue_environments(queue: JobQueue) -> list[str]:
+    """The ARNs of a job queue's service environments, in their order."""
+    entries = sorted(
+        queue.properties.get("serviceEnvironmentOrder") or (), key=lambda entry: entry["order"]
+    )
+    return [entry["serviceEnvironment"] for entry in entries]
 
 
 def _limit_for(limits: Any, instance_type: str) -> tuple[int, str] | None:
@@ -332,8 +339,6 @@ def _training_job_arn(job: ServiceJob, attempt: int) -> str:
 
 def _first_environment(store: Store, job: ServiceJob) -> str | None:
     # A job moved by set_status or complete past the capacity check: the queue's first.
-    from ._operations.service_environments import queue_environments
-
     queue = store.find_queue(_arns.region_of(job.job_queue), job.job_queue)
     environments = queue_environments(queue) if queue is not None else []
     return environments[0] if environments else None

@@ -595,3 +595,14 @@ def test_terminate_many_takes_1_to_50(fake: FakeBatch, batch: BaseClient, count:
     assert refused(batch.terminate_service_jobs, jobs=jobs, reason="r") == (
         f"jobs must list 1 to 50 service job ids, got {count}."
     )
+
+
+def test_submit_job_refuses_a_queue_of_service_environments(
+    fake: FakeBatch, batch: BaseClient
+) -> None:
+    fake.add_job_definition("d")
+
+    assert refused(batch.submit_job, jobName="j", jobQueue="sm", jobDefinition="d") == (
+        "JobQueue sm is of type SAGEMAKER_TRAINING: submit service jobs to it with "
+        "SubmitServiceJob."
+    )

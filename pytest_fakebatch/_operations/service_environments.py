@@ -16,6 +16,7 @@ import attrs
 
 from .. import _arns
 from .._errors import client_exception
+from .._service_job_lifecycle import queue_environments
 from ..models import ServiceEnvironment
 from ._checks import (
     Shape,
@@ -255,14 +256,6 @@ def queue_properties(store: Store, region: str, params: Mapping[str, Any]) -> di
             f"A job queue of type {given} can't use service environments of type {type_}."
         )
     return {"serviceEnvironmentOrder": order, "jobQueueType": type_}
-
-
-def queue_environments(queue: Any) -> list[str]:
-    """The ARNs of a job queue's service environments, in their order."""
-    entries = sorted(
-        queue.properties.get("serviceEnvironmentOrder") or (), key=lambda entry: entry["order"]
-    )
-    return [entry["serviceEnvironment"] for entry in entries]
 
 
 def find(store: Store, region: str, reference: str) -> ServiceEnvironment | None:
