@@ -159,6 +159,14 @@ def terminate(store: Store, job: ServiceJob, reason: str) -> None:
     _save(store, attrs.evolve(ended, is_terminated=True, status_reason=reason))
 
 
+def queue_deleted(store: Store, queue_arn: str, reason: str) -> None:
+    """DeleteJobQueue: "All jobs in the queue are eventually terminated" (here at once); they
+    stay describable until their retention ends, and leave the queue's listings."""
+    for job in [job for job in store.service_jobs.values() if job.job_queue == queue_arn]:
+        terminate(store, job, reason)
+        _save(store, attrs.evolve(store.service_jobs[job.job_id], queue_deleted=True))
+
+
 # Capacity
 
 

@@ -290,6 +290,8 @@ class ServiceJob:
     training_job_arn: str | None = None
     """The SageMaker Training job of the current (or last) attempt: ``latestAttempt``."""
     attempts: tuple[ServiceJobAttempt, ...] = ()
+    queue_deleted: bool = False
+    """Its queue was deleted: a queue created again under the name does not list it."""
     spec: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen_mapping)
     """What SubmitServiceJob fixed, camelCase, as DescribeServiceJob returns it
     (``serviceRequestPayload``, ``retryStrategy``, ``timeoutConfig``,

@@ -606,3 +606,22 @@ def test_submit_job_refuses_a_queue_of_service_environments(
         "JobQueue sm is of type SAGEMAKER_TRAINING: submit service jobs to it with "
         "SubmitServiceJob."
     )
+
+
+def test_deleting_the_queue_terminates_its_service_jobs(fake: FakeBatch, batch: BaseClient) -> None:
+    waiting, done = submit(batch, "waiting"), submit(batch, "done")
+    fake.complete(done)
+    batch.update_job_queue(jobQueue="sm", state="DISABLED")
+
+    batch.delete_job_queue(jobQueue="sm")
+    fake.add_queue("sm", service_environments=["env"])  # created again: it starts empty
+
+    described = batch.describe_service_job(jobId=waiting)
+    assert (described["status"], described["isTerminated"], described["statusReason"]) == (
+        "FAILED",
+        True,
+        "Job queue sm was deleted.",
+    )
+    assert batch.describe_service_job(jobId=done)["status"] == "SUCCEEDED"
+    for status in ("FAILED", "SUCCEEDED"):
+        assert batch.list_service_jobs(jobQueue="sm", jobStatus=status)["jobSummaryList"] == []

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from .. import _lifecycle
+from .. import _lifecycle, _service_job_lifecycle
 from .._errors import client_exception
 from . import service_environments
 from ._checks import (
@@ -129,6 +129,7 @@ def delete_job_queue(store: Store, region: str, params: Mapping[str, Any]) -> An
     reason = f"Job queue {queue.name} was deleted."  # chosen
     for job_id in store.queue_job_ids(queue):
         _lifecycle.terminate(store, store.jobs[job_id], reason)
+    _service_job_lifecycle.queue_deleted(store, queue.arn, reason)
     store.remove_queue(queue)
     return answer({})
 

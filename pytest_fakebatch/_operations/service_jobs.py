@@ -128,6 +128,7 @@ def list_service_jobs(store: Store, region: str, params: Mapping[str, Any]) -> A
             job
             for job in store.service_jobs.values()
             if job.job_queue == queue.arn
+            and not job.queue_deleted
             and (status is None or job.status == status)
             and matches(job)
         ),
