@@ -13,6 +13,7 @@ Every function runs under the store's lock.
 
 from __future__ import annotations
 
+import heapq
 import json
 from typing import TYPE_CHECKING, Any, Final
 
@@ -356,7 +357,15 @@ def _first_environment(store: Store, job: ServiceJob) -> str | None:
 
 
 def _save(store: Store, job: ServiceJob) -> ServiceJob:
+    old = store.service_jobs.get(job.job_id)
     store.service_jobs[job.job_id] = job
+    if (
+        job.status in FINISHED
+        and (old is None or old.status not in FINISHED)
+        and store.retention_ms is not None
+        and job.stopped_at is not None
+    ):
+        heapq.heappush(store.service_job_expiry, (job.stopped_at + store.retention_ms, job.job_id))
     return job
 
 
@@ -366,17 +375,14 @@ def is_service_job(store: Store, job_id: object) -> bool:
 
 def expire(store: Store) -> None:
     """Forget finished service jobs whose retention has passed, as finished jobs are (chosen):
-    kept for the fake's ``retention`` after they stopped."""
-    if store.retention_ms is None:
-        return
-    horizon = store.clock.now_ms() - store.retention_ms
-    for job in [
-        job
-        for job in store.service_jobs.values()
-        if job.stopped_at is not None and job.stopped_at < horizon
-    ]:
-        del store.service_jobs[job.job_id]
-        store.tags.pop(job.job_arn, None)
+    kept for the fake's ``retention`` after they stopped. O(1) when none is due."""
+    expiry = store.service_job_expiry
+    now = store.clock.now_ms()
+    while expiry and expiry[0][0] < now:
+        _, job_id = heapq.heappop(expiry)
+        job = store.service_jobs.pop(job_id, None)
+        if job is not None:
+            store.tags.pop(job.job_arn, None)
 
 
 def _movable(store: Store, job_id: str) -> ServiceJob:

@@ -148,6 +148,7 @@ class Store:
         self.service_environments: dict[str, ServiceEnvironment] = {}
         self.service_jobs: dict[str, ServiceJob] = {}
         self.service_job_tokens: set[tuple[str, str]] = set()  # SubmitServiceJob's clientTokens
+        self.service_job_expiry: list[tuple[int, str]] = []  # as _expiry, for service jobs
 
     # Queues
 
