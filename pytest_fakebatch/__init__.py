@@ -15,6 +15,8 @@ if TYPE_CHECKING:
         JobDefinition,
         JobQueue,
         QuotaShare,
+        ServiceEnvironment,
+        ServiceJob,
     )
 
 __all__ = [
@@ -28,6 +30,8 @@ __all__ = [
     "JobDefinition",
     "JobQueue",
     "QuotaShare",
+    "ServiceEnvironment",
+    "ServiceJob",
     "UnhandledCallError",
     "UnsupportedOperationError",
 ]
@@ -47,6 +51,8 @@ _EXPORTS = {
     "JobQueue": ".models",
     "ConsumableResource": ".models",
     "QuotaShare": ".models",
+    "ServiceEnvironment": ".models",
+    "ServiceJob": ".models",
 }
 
 

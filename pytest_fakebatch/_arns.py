@@ -7,7 +7,7 @@ import re
 # arn:${Partition}:batch:${Region}:${Account}:<resource-type>/<name>[:<revision>]
 _ARN = re.compile(
     r"^arn:(?P<partition>aws[a-z-]*):batch:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
-    r"(?P<kind>job-queue|job-definition|job|compute-environment)/(?P<rest>.+)$"
+    r"(?P<kind>job-queue|job-definition|job|compute-environment|service-environment|service-job)/(?P<rest>.+)$"
 )
 
 

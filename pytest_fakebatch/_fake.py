@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
-from . import _calls, _lifecycle, _resource_seeding, _routing, _seeding, _uri
+from . import _calls, _lifecycle, _resource_seeding, _routing, _seeding, _service_seeding, _uri
+from . import _service_job_lifecycle as _service_jobs
 from ._calls import Call, CallError
 from ._clock import Clock
 from ._errors import ServiceError
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
         JobQueue,
         JobStatus,
         QuotaShare,
+        ServiceEnvironment,
+        ServiceJob,
+        ServiceJobStatus,
     )
 
 
@@ -140,10 +144,13 @@ class FakeBatch:
         scheduling_policy_arn: str | None = None,
         job_state_time_limit_actions: Sequence[Mapping[str, Any]] | None = None,
         tags: Mapping[str, str] | None = None,
+        service_environments: Sequence[str] | None = None,
     ) -> JobQueue:
         """Create a job queue. Its name must be new in its region.
 
         ``compute_environments`` names existing compute environments (names or ARNs), in order;
+        ``service_environments`` existing service environments instead (a SAGEMAKER_TRAINING
+        queue, for service jobs);
         ``job_state_time_limit_actions`` are camelCase, as CreateJobQueue takes them. The values
         are checked as CreateJobQueue checks them.
         """
@@ -162,6 +169,7 @@ class FakeBatch:
                 scheduling_policy_arn=scheduling_policy_arn,
                 job_state_time_limit_actions=job_state_time_limit_actions,
                 tags=tags,
+                service_environments=service_environments,
             )
             return self._store.add_queue(region, name, **checked)
 
@@ -459,35 +467,56 @@ class FakeBatch:
     def set_status(
         self,
         job_id: str,
-        status: JobStatus,
+        status: JobStatus | ServiceJobStatus,
         *,
         reason: str | None = None,
         exit_code: int | None = None,
-    ) -> Job:
+    ) -> Job | ServiceJob:
         """Move a job forward to ``status`` (any later status, or FAILED), stamping startedAt and
         stoppedAt from the clock. ``reason`` becomes its statusReason; ``exit_code`` is for a
-        finished job. An array parent follows its children: move them instead."""
+        finished job. An array parent follows its children: move them instead. A service job
+        (its id) moves the same way through its own statuses (SCHEDULED included)."""
         with self._store.lock:
             self._expire()
+            if _service_jobs.is_service_job(self._store, job_id):
+                return _service_seeding.set_status(self._store, job_id, status, reason, exit_code)
             return _lifecycle.set_status(
-                self._store, job_id, status, reason=reason, exit_code=exit_code
+                self._store,
+                job_id,
+                status,  # type: ignore[arg-type]  # SCHEDULED, a service job's: refused there
+                reason=reason,
+                exit_code=exit_code,
             )
 
-    def advance(self, job_id: str | None = None) -> list[Job]:
+    def advance(self, job_id: str | None = None) -> list[Job | ServiceJob]:
         """Take one job (an array parent: each of its children), or every job that can move, one
         step as the scheduler would: SUBMITTED to PENDING (waiting on dependencies) or RUNNABLE,
         PENDING to RUNNABLE (or FAILED when a dependency failed), RUNNABLE to STARTING, STARTING
-        to RUNNING. Returns the jobs that moved."""
+        to RUNNING. Service jobs go SUBMITTED, RUNNABLE, SCHEDULED (when a service environment
+        has the capacity), STARTING, RUNNING. Returns the jobs that moved."""
         with self._store.lock:
             self._expire()
-            return _lifecycle.advance(self._store, job_id)
+            if job_id is None or _service_jobs.is_service_job(self._store, job_id):
+                moved: list[Job | ServiceJob] = []
+                if job_id is None:
+                    moved.extend(_lifecycle.advance(self._store, None))
+                moved.extend(_service_jobs.advance(self._store, job_id))
+                return moved
+            return [*_lifecycle.advance(self._store, job_id)]
 
-    def complete(self, job_id: str, *, exit_code: int = 0, reason: str | None = None) -> Job:
+    def complete(
+        self, job_id: str, *, exit_code: int = 0, reason: str | None = None
+    ) -> Job | ServiceJob:
         """End the job's current attempt: SUCCEEDED for exit code 0; otherwise back to RUNNABLE
         while its retryStrategy allows another attempt, else FAILED. Runs the job first if it is
-        not RUNNING yet; for an array parent, ends every unfinished child."""
+        not RUNNING yet; for an array parent, ends every unfinished child. For a service job, a
+        non-zero exit code is a failed training job (``reason``: SageMaker's status)."""
         with self._store.lock:
             self._expire()
+            if _service_jobs.is_service_job(self._store, job_id):
+                return _service_jobs.complete(
+                    self._store, job_id, exit_code=exit_code, reason=reason
+                )
             return _lifecycle.complete(self._store, job_id, exit_code=exit_code, reason=reason)
 
     def run_all(self) -> None:
@@ -496,6 +525,87 @@ class FakeBatch:
         with self._store.lock:
             self._expire()
             _lifecycle.run_all(self._store)
+            _service_jobs.run_all(self._store)
+
+    # Service environments and service jobs
+
+    def add_service_environment(
+        self,
+        name: str,
+        *,
+        region: str | None = None,
+        state: Literal["ENABLED", "DISABLED"] = "ENABLED",
+        capacity_limits: Sequence[Mapping[str, Any]] | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> ServiceEnvironment:
+        """Create a SAGEMAKER_TRAINING service environment. Its name must be new in its region.
+        ``capacity_limits`` are camelCase, as CreateServiceEnvironment takes them (default: 10
+        instances, ``[{"maxCapacity": 10, "capacityUnit": "NUM_INSTANCES"}]``)."""
+        region = self._region(region)
+        with self._store.lock:
+            return _service_seeding.service_environment(
+                self._store, region, name, state=state, capacity_limits=capacity_limits, tags=tags
+            )
+
+    def add_service_job(
+        self,
+        job_queue: str = "sagemaker",
+        *,
+        job_name: str | None = None,
+        status: ServiceJobStatus = "SUBMITTED",
+        service_request_payload: str | Mapping[str, Any] | None = None,
+        scheduling_priority: int | None = None,
+        share_identifier: str | None = None,
+        retry_strategy: Mapping[str, Any] | None = None,
+        timeout_config: Mapping[str, Any] | None = None,
+        created_at: int | None = None,
+        tags: Mapping[str, str] | None = None,
+        region: str | None = None,
+    ) -> ServiceJob:
+        """Submit a service job, checked as SubmitServiceJob checks it, and move it to
+        ``status`` (capacity aside). ``job_queue`` takes a name or an ARN; a name not seen
+        before creates a SAGEMAKER_TRAINING queue and a service environment of that name.
+        ``service_request_payload`` is the SageMaker request (a JSON string or a mapping;
+        default: a training job of one ml.m5.large instance)."""
+        region = self._region(region)
+        with self._store.lock:
+            self._expire()
+            return _service_seeding.service_job(
+                self._store,
+                region,
+                job_queue,
+                job_name=job_name,
+                status=status,
+                service_request_payload=service_request_payload,
+                scheduling_priority=scheduling_priority,
+                share_identifier=share_identifier,
+                retry_strategy=retry_strategy,
+                timeout_config=timeout_config,
+                created_at=created_at,
+                tags=tags,
+            )
+
+    def get_service_job(self, job_id: str) -> ServiceJob:
+        """The service job with this id, as it is now."""
+        with self._store.lock:
+            self._expire()
+            job = self._store.service_jobs.get(job_id)
+        if job is None:
+            raise ValueError(f"the fake has no service job with id {job_id!r}")
+        return job
+
+    @property
+    def service_environments(self) -> list[ServiceEnvironment]:
+        """Every service environment, in every region, in the order they were created."""
+        with self._store.lock:
+            return list(self._store.service_environments.values())
+
+    @property
+    def service_jobs(self) -> list[ServiceJob]:
+        """Every service job, in the order submitted (finished ones past retention are gone)."""
+        with self._store.lock:
+            self._expire()
+            return list(self._store.service_jobs.values())
 
     # Inspection
 
@@ -641,6 +751,7 @@ class FakeBatch:
 
     def _expire(self) -> None:
         self._store.expire(self.clock.now_ms())
+        _service_jobs.expire(self._store)
 
     def _region(self, region: str | None) -> str:
         return self.region if region is None else _seeding.check_region(region)

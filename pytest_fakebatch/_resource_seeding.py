@@ -46,6 +46,7 @@ def queue(
     scheduling_policy_arn: object,
     job_state_time_limit_actions: object,
     tags: object,
+    service_environments: object = None,
 ) -> dict[str, Any]:
     """The keyword arguments of ``Store.add_queue`` for a checked add_queue call."""
     if state not in queues.STATES:
@@ -63,6 +64,13 @@ def queue(
         request["computeEnvironmentOrder"] = [
             {"order": position, "computeEnvironment": reference}
             for position, reference in enumerate(references, start=1)
+        ]
+    if service_environments is not None:
+        request["serviceEnvironmentOrder"] = [
+            {"order": position, "serviceEnvironment": reference}
+            for position, reference in enumerate(
+                _str_list("service_environments", service_environments), start=1
+            )
         ]
     if scheduling_policy_arn is not None:
         _seeding.check_optional_str("scheduling_policy_arn", scheduling_policy_arn)

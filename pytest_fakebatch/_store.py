@@ -28,6 +28,8 @@ from .models import (
     JobQueue,
     JobStatus,
     QuotaShare,
+    ServiceEnvironment,
+    ServiceJob,
 )
 
 if TYPE_CHECKING:
@@ -150,6 +152,12 @@ class Store:
         self.quota_shares: dict[str, QuotaShare] = {}
         #: UpdateConsumableResource's clientTokens: (payload, when first seen) by (ARN, token).
         self.consumable_tokens: dict[tuple[str, str], tuple[tuple[Any, ...], int]] = {}
+        #: Service environments by ARN and service jobs by id (_operations.service_environments
+        #: and service_jobs; service jobs are not in the queues' job indexes).
+        self.service_environments: dict[str, ServiceEnvironment] = {}
+        self.service_jobs: dict[str, ServiceJob] = {}
+        self.service_job_tokens: set[tuple[str, str]] = set()  # SubmitServiceJob's clientTokens
+        self.service_job_expiry: list[tuple[int, str]] = []  # as _expiry, for service jobs
 
     # Queues
 

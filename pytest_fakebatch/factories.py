@@ -19,10 +19,15 @@ class IdFactory:
         self._job_ids = random.Random(f"{seed}:job-ids")
         self._job_names = random.Random(f"{seed}:job-names")
         self._request_ids = random.Random(f"{seed}:request-ids")
+        self._service_job_ids = random.Random(f"{seed}:service-job-ids")
 
     def job_id(self) -> str:
         """A lowercase version-4 UUID, the shape of every job id AWS Batch returns."""
         return _uuid4(self._job_ids)
+
+    def service_job_id(self) -> str:
+        """A service job's id: a UUID too, from a stream of its own."""
+        return _uuid4(self._service_job_ids)
 
     def request_id(self) -> str:
         return _uuid4(self._request_ids)

@@ -258,3 +258,98 @@ class QuotaShare:
     state: Literal["ENABLED", "DISABLED"] = "ENABLED"
     status: str = "VALID"
     properties: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen_mapping)
+
+
+ServiceJobStatus = Literal[
+    "SUBMITTED",
+    "PENDING",
+    "RUNNABLE",
+    "SCHEDULED",
+    "STARTING",
+    "RUNNING",
+    "SUCCEEDED",
+    "FAILED",
+]
+
+#: Every service job status, in lifecycle order (the order of botocore's ``ServiceJobStatus``
+#: enum): SCHEDULED is a service job's own, when Batch handed the job to SageMaker AI.
+SERVICE_JOB_STATUSES: Final[tuple[ServiceJobStatus, ...]] = (
+    "SUBMITTED",
+    "PENDING",
+    "RUNNABLE",
+    "SCHEDULED",
+    "STARTING",
+    "RUNNING",
+    "SUCCEEDED",
+    "FAILED",
+)
+
+
+def _frozen_mappings(values: Any) -> tuple[Mapping[str, Any], ...]:
+    return tuple(_frozen_mapping(value) for value in values)
+
+
+@attrs.frozen(kw_only=True)
+class ServiceEnvironment:
+    """A service environment: where service jobs (SageMaker Training jobs) run, up to its
+    ``capacity_limits`` (camelCase ``CapacityLimit`` mappings, as the API takes them)."""
+
+    name: str
+    arn: str
+    region: str
+    type: Literal["SAGEMAKER_TRAINING"] = "SAGEMAKER_TRAINING"
+    state: Literal["ENABLED", "DISABLED"] = "ENABLED"
+    status: str = "VALID"
+    capacity_limits: tuple[Mapping[str, Any], ...] = attrs.field(
+        default=(), converter=_frozen_mappings
+    )
+
+
+@attrs.frozen(kw_only=True)
+class ServiceJobAttempt:
+    """One attempt of a service job that ended: the SageMaker Training job it made."""
+
+    training_job_arn: str
+    started_at: int | None
+    stopped_at: int
+    status_reason: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ServiceJob:
+    """A service job (SubmitServiceJob), kept apart from container jobs. Timestamps are epoch
+    milliseconds; like a ``Job``, a ``ServiceJob`` is a snapshot: the fake replaces it to change it.
+    """
+
+    job_id: str
+    job_name: str
+    job_queue: str
+    """The ARN of the queue the service job was submitted to."""
+    service_job_type: Literal["SAGEMAKER_TRAINING"] = "SAGEMAKER_TRAINING"
+    status: ServiceJobStatus = attrs.field(validator=attrs.validators.in_(SERVICE_JOB_STATUSES))
+    created_at: int
+    scheduled_at: int | None = None
+    started_at: int | None = None
+    stopped_at: int | None = None
+    status_reason: str | None = None
+    is_terminated: bool = False
+    share_identifier: str | None = None
+    quota_share_name: str | None = None
+    scheduling_priority: int | None = None
+    service_environment: str | None = None
+    """The ARN of the service environment the current attempt holds capacity in (None while it
+    waits)."""
+    training_job_arn: str | None = None
+    """The SageMaker Training job of the current (or last) attempt: ``latestAttempt``."""
+    attempts: tuple[ServiceJobAttempt, ...] = ()
+    queue_deleted: bool = False
+    """Its queue was deleted: a queue created again under the name does not list it."""
+    spec: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen_mapping)
+    """What SubmitServiceJob fixed, camelCase, as DescribeServiceJob returns it
+    (``serviceRequestPayload``, ``retryStrategy``, ``timeoutConfig``,
+    ``preemptionConfiguration``)."""
+
+    @property
+    def job_arn(self) -> str:
+        # arn:<partition>:batch:<region>:<account>:service-job/<id>
+        return self.job_queue.partition(":job-queue/")[0] + ":service-job/" + self.job_id

@@ -44,12 +44,13 @@ def _validate_output_shape(parsed: dict[str, Any], model: OperationModel, **_: A
     report = ParamValidator().validate(body, model.output_shape)
     # The model marks JobDetail.startedAt required, yet "it's when the job transitioned from the
     # STARTING state to the RUNNING state" (API_JobDetail): a job that has not run has none, and
-    # the service leaves it out. botocore never enforces required output members.
+    # the service leaves it out. botocore never enforces required output members. The same
+    # holds for DescribeServiceJob's startedAt (a service job starts once RUNNING).
     report._errors = [
         error
         for error in report._errors
         if not (
-            model.name == "DescribeJobs"
+            model.name in ("DescribeJobs", "DescribeServiceJob")
             and error[0] == "missing required field"
             and error[2]["required_name"] == "startedAt"
         )

@@ -413,7 +413,10 @@ def test_a_queue_of_another_region_is_unknown(fake: FakeBatch) -> None:
             "(FARGATE or FARGATE_SPOT).",
         ),
         (
-            {"serviceEnvironmentOrder": [{"order": 1, "serviceEnvironment": "se"}]},
+            {
+                "computeEnvironmentOrder": [],
+                "serviceEnvironmentOrder": [{"order": 1, "serviceEnvironment": "se"}],
+            },
             "ServiceEnvironment se not found.",
         ),
         ({"schedulingPolicyArn": "fair"}, "Invalid schedulingPolicyArn: fair"),

@@ -21,6 +21,22 @@ from .definitions import (
 from .jobs import cancel_job, describe_jobs, submit_job, terminate_job
 from .listing import list_jobs
 from .queues import create_job_queue, delete_job_queue, describe_job_queues, update_job_queue
+
+# Service environments and service jobs
+from .service_environments import (
+    create_service_environment,
+    delete_service_environment,
+    describe_service_environments,
+    update_service_environment,
+)
+from .service_jobs import (
+    describe_service_job,
+    list_service_jobs,
+    submit_service_job,
+    terminate_service_job,
+    terminate_service_jobs,
+    update_service_job,
+)
 from .tags import list_tags_for_resource, tag_resource, untag_resource
 
 # isort: split
@@ -73,6 +89,17 @@ OPERATIONS: Mapping[str, Handler] = {
     "ListQuotaShares": list_quota_shares,
     "UpdateQuotaShare": update_quota_share,
     "DeleteQuotaShare": delete_quota_share,
+    # Service environments and service jobs
+    "CreateServiceEnvironment": create_service_environment,
+    "DescribeServiceEnvironments": describe_service_environments,
+    "UpdateServiceEnvironment": update_service_environment,
+    "DeleteServiceEnvironment": delete_service_environment,
+    "SubmitServiceJob": submit_service_job,
+    "DescribeServiceJob": describe_service_job,
+    "ListServiceJobs": list_service_jobs,
+    "UpdateServiceJob": update_service_job,
+    "TerminateServiceJob": terminate_service_job,
+    "TerminateServiceJobs": terminate_service_jobs,
 }
 
 __all__ = ["OPERATIONS", "Answer", "Handler"]

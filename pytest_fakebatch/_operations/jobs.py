@@ -251,6 +251,13 @@ def _submittable_queue(store: Store, region: str, reference: str) -> JobQueue:
     if queue.state != "ENABLED":
         # "If the job queue state is DISABLED, new jobs can't be added to the queue."
         raise client_exception(f"JobQueue {queue.name} is not in ENABLED state.")  # chosen
+    if queue.properties.get("jobQueueType") == "SAGEMAKER_TRAINING":
+        # Its jobs are service jobs (SubmitServiceJob); container jobs need an EKS, ECS or
+        # ECS_FARGATE queue (API_CreateJobQueue, jobQueueType).
+        raise client_exception(  # chosen
+            f"JobQueue {queue.name} is of type SAGEMAKER_TRAINING: submit service jobs to it "
+            "with SubmitServiceJob."
+        )
     return queue
 
 

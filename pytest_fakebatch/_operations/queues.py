@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from .. import _lifecycle
+from .. import _lifecycle, _service_job_lifecycle
 from .._errors import client_exception
+from . import service_environments
 from ._checks import (
     answer,
     check_enum,
@@ -128,6 +129,7 @@ def delete_job_queue(store: Store, region: str, params: Mapping[str, Any]) -> An
     reason = f"Job queue {queue.name} was deleted."  # chosen
     for job_id in store.queue_job_ids(queue):
         _lifecycle.terminate(store, store.jobs[job_id], reason)
+    _service_job_lifecycle.queue_deleted(store, queue.arn, reason)
     store.remove_queue(queue)
     return answer({})
 
@@ -175,10 +177,7 @@ def queue_properties(store: Store, region: str, params: Mapping[str, Any]) -> di
             store, region, params["computeEnvironmentOrder"]
         )
     if params.get("serviceEnvironmentOrder"):
-        entry = params["serviceEnvironmentOrder"][0]
-        reference = entry.get("serviceEnvironment") if isinstance(entry, dict) else entry
-        # The fake has no service environments (CreateServiceEnvironment is not implemented).
-        raise client_exception(f"ServiceEnvironment {reference} not found.")  # chosen
+        properties.update(service_environments.queue_properties(store, region, params))
     if "schedulingPolicyArn" in params:
         arn = params["schedulingPolicyArn"]
         # The fake has no scheduling policies to look up: any scheduling-policy ARN is taken.
@@ -187,7 +186,7 @@ def queue_properties(store: Store, region: str, params: Mapping[str, Any]) -> di
         properties["schedulingPolicyArn"] = arn
     if "jobStateTimeLimitActions" in params:
         properties["jobStateTimeLimitActions"] = time_limit_actions(
-            params["jobStateTimeLimitActions"]
+            params["jobStateTimeLimitActions"], "serviceEnvironmentOrder" in properties
         )
     if "jobQueueType" in params:
         check_enum("jobQueueType", params["jobQueueType"], JOB_QUEUE_TYPES)
@@ -231,7 +230,8 @@ def compute_environment_order(store: Store, region: str, entries: Any) -> list[d
     return order
 
 
-def time_limit_actions(actions: Any) -> list[dict[str, Any]]:
+def time_limit_actions(actions: Any, service: bool = False) -> list[dict[str, Any]]:
+    """Checked ``jobStateTimeLimitActions``; ``service``: for a queue of service environments."""
     for action in actions:
         if not isinstance(action, dict) or not all(
             key in action for key in ("reason", "state", "maxTimeSeconds", "action")
@@ -242,9 +242,13 @@ def time_limit_actions(actions: Any) -> list[dict[str, Any]]:
             )
         # "The only supported value is RUNNABLE."
         check_enum("jobStateTimeLimitActions state", action["state"], ("RUNNABLE",))
-        # CANCEL for queues of compute environments; TERMINATE is for SageMaker service
-        # environments, which the fake does not have.
-        check_enum("jobStateTimeLimitActions action", action["action"], ("CANCEL",))
+        # CANCEL for queues of compute environments; TERMINATE for queues of SageMaker service
+        # environments.
+        check_enum(
+            "jobStateTimeLimitActions action",
+            action["action"],
+            ("TERMINATE",) if service else ("CANCEL",),
+        )
         seconds = action["maxTimeSeconds"]
         if type(seconds) is not int or not MIN_TIME_LIMIT <= seconds <= MAX_TIME_LIMIT:
             raise client_exception(  # chosen

@@ -17,6 +17,7 @@ from .. import _arns
 from .._errors import client_exception
 from . import consumable, quota_shares
 from ._checks import answer, check_tags, check_types, is_reserved, required
+from .service_jobs import service_resource_exists
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -73,6 +74,8 @@ def resource_arn(store: Store, region: str, arn: str) -> str:
             found = store.find_queue(region, arn) is not None
         elif kind == "compute-environment":
             found = store.find_compute_environment(region, arn) is not None
+        elif kind in ("service-environment", "service-job"):
+            found = service_resource_exists(store, region, arn, kind, rest)
         elif kind == "job-definition":
             definition = store.find_job_definition_arn(arn)
             found = definition is not None and definition.region == region
