@@ -8,7 +8,7 @@ if TYPE_CHECKING:
     from ._calls import Call, CallError
     from ._fake import FakeBatch
     from .exceptions import FakeBatchError, UnhandledCallError, UnsupportedOperationError
-    from .models import ComputeEnvironment, Job, JobDefinition, JobQueue
+    from .models import ComputeEnvironment, Job, JobDefinition, JobQueue, SchedulingPolicy
 
 __all__ = [
     "Call",
@@ -19,6 +19,7 @@ __all__ = [
     "Job",
     "JobDefinition",
     "JobQueue",
+    "SchedulingPolicy",
     "UnhandledCallError",
     "UnsupportedOperationError",
 ]
@@ -36,6 +37,7 @@ _EXPORTS = {
     "Job": ".models",
     "JobDefinition": ".models",
     "JobQueue": ".models",
+    "SchedulingPolicy": ".models",
 }
 
 

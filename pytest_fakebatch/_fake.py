@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
-from . import _calls, _lifecycle, _resource_seeding, _routing, _seeding, _uri
+from . import _arns, _calls, _lifecycle, _resource_seeding, _routing, _seeding, _uri
 from ._calls import Call, CallError
 from ._clock import Clock
 from ._errors import ServiceError
@@ -19,6 +19,7 @@ from ._render import Reply
 from ._store import Store
 from .exceptions import UnsupportedOperationError
 from .factories import IdFactory, random_seed
+from .models import SchedulingPolicy
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -242,6 +243,48 @@ class FakeBatch:
                 tags=tags,
             )
             return self._store.add_compute_environment(region, name, **checked)
+
+    # Scheduling policies
+
+    def add_scheduling_policy(
+        self,
+        name: str,
+        *,
+        region: str | None = None,
+        fairshare_policy: Mapping[str, Any] | None = None,
+        quota_share_policy: Mapping[str, Any] | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> SchedulingPolicy:
+        """Create a scheduling policy; its name must be new in its region. ``fairshare_policy``
+        (or ``quota_share_policy``, not both) is camelCase, as CreateSchedulingPolicy takes it,
+        and is checked as it checks it. Give the policy's ``arn`` to ``add_queue`` to make a
+        fair-share queue."""
+        region = self._region(region)
+        _seeding.check_name("scheduling policy name", name, _seeding.RESOURCE_NAME)
+        with self._store.lock:
+            properties, checked_tags = _resource_seeding.scheduling_policy(
+                self._store,
+                region,
+                name,
+                fairshare_policy=fairshare_policy,
+                quota_share_policy=quota_share_policy,
+                tags=tags,
+            )
+            return self._store.add_scheduling_policy(
+                SchedulingPolicy(
+                    name=name,
+                    arn=_arns.scheduling_policy_arn(region, self.account_id, name),
+                    region=region,
+                    properties=properties,
+                ),
+                checked_tags,
+            )
+
+    @property
+    def scheduling_policies(self) -> list[SchedulingPolicy]:
+        """Every scheduling policy, in every region, in the order they were created."""
+        with self._store.lock:
+            return list(self._store.scheduling_policies.values())
 
     def add_job(
         self,

@@ -11,9 +11,9 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from . import _seeding
+from . import _arns, _seeding
 from ._errors import ServiceError
-from ._operations import compute, definitions, queues
+from ._operations import compute, definitions, queues, scheduling
 from ._operations._checks import check_tags
 
 if TYPE_CHECKING:
@@ -180,6 +180,36 @@ def compute_environment(
         request,
     )
     return {"type": type_, "state": state_, "properties": properties, "tags": checked_tags}
+
+
+def scheduling_policy(
+    store: Store,
+    region: str,
+    name: str,
+    *,
+    fairshare_policy: object,
+    quota_share_policy: object,
+    tags: object,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The properties (as DescribeSchedulingPolicies shows them) and tags of a checked
+    add_scheduling_policy call."""
+    if store.scheduling_policies.get(_arns.scheduling_policy_arn(region, store.account_id, name)):
+        raise ValueError(f"a scheduling policy named {name!r} already exists in {region}")
+    request: dict[str, Any] = {"name": name, "tags": _tags(tags)}
+    for key, value in (
+        ("fairsharePolicy", _optional_mapping("fairshare_policy", fairshare_policy)),
+        ("quotaSharePolicy", _optional_mapping("quota_share_policy", quota_share_policy)),
+    ):
+        if value is not None:
+            request[key] = copy.deepcopy(dict(value))
+    _, properties, checked_tags = _checked(
+        f"invalid scheduling policy {name!r}",
+        scheduling.scheduling_policy_request,
+        store,
+        region,
+        request,
+    )
+    return properties, checked_tags
 
 
 def _default_container() -> dict[str, Any]:

@@ -26,6 +26,7 @@ from .models import (
     JobDefinition,
     JobQueue,
     JobStatus,
+    SchedulingPolicy,
 )
 
 if TYPE_CHECKING:
@@ -127,6 +128,8 @@ class Store:
         self._definitions_by_arn: dict[str, JobDefinition] = {}
         self._compute_environments: dict[tuple[str, str], ComputeEnvironment] = {}
         self._compute_environments_by_arn: dict[str, ComputeEnvironment] = {}
+        #: Scheduling policies by ARN (see _operations.scheduling).
+        self.scheduling_policies: dict[str, SchedulingPolicy] = {}
         #: The order queues, job definition revisions and compute environments were created in, by
         #: ARN (Describe* list in that order; a page token resumes after a position in it).
         self.created_order: dict[str, int] = {}
@@ -302,6 +305,26 @@ class Store:
             environment = self._compute_environments_by_arn.get(name_or_arn)
             return environment if environment is not None and environment.region == region else None
         return self._compute_environments.get((region, name_or_arn))
+
+    def replace_compute_environment(self, environment: ComputeEnvironment) -> None:
+        """Store a new version of a compute environment (same name, region and ARN)."""
+        self._compute_environments[(environment.region, environment.name)] = environment
+        self._compute_environments_by_arn[environment.arn] = environment
+
+    def remove_compute_environment(self, environment: ComputeEnvironment) -> None:
+        """Forget a compute environment and its tags."""
+        del self._compute_environments[(environment.region, environment.name)]
+        del self._compute_environments_by_arn[environment.arn]
+        self.tags.pop(environment.arn, None)
+
+    # Scheduling policies
+
+    def add_scheduling_policy(
+        self, policy: SchedulingPolicy, tags: Mapping[str, str] | None
+    ) -> SchedulingPolicy:
+        self.scheduling_policies[policy.arn] = policy
+        self._created(policy.arn, tags)
+        return policy
 
     def _created(self, arn: str, tags: Mapping[str, str] | None) -> None:
         self.created_order[arn] = next(self._creations)  # a queue created again goes last

@@ -206,3 +206,22 @@ class Job:
         if self.node_index is not None:
             return self.job_id.rpartition("#")[0]
         return None
+
+
+@attrs.frozen(kw_only=True)
+class SchedulingPolicy:
+    """A scheduling policy: a fair-share policy (``fairsharePolicy``) or a quota-share one
+    (``quotaSharePolicy``). ``name`` is unique within a region.
+
+    ``properties`` holds the policy as CreateSchedulingPolicy / UpdateSchedulingPolicy set it,
+    camelCase, as DescribeSchedulingPolicies returns it.
+    """
+
+    name: str
+    arn: str
+    region: str
+    properties: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen_mapping)
+
+    @property
+    def fairshare_policy(self) -> Mapping[str, Any] | None:
+        return self.properties.get("fairsharePolicy")
