@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from . import _placement
 from .models import (
     CONTAINER_EXITED,
     FINISHED_STATUSES,
@@ -102,6 +103,14 @@ def advance(store: Store, job_id: str | None = None) -> list[Job]:
             job = _movable(store, job_id, "advance")
             if job.status == "RUNNING":
                 raise ValueError(f"job {job_id} is RUNNING; end it with complete() or set_status()")
+            if _next_step(store, job) is None and job.status == "RUNNABLE":
+                queue = _placement.held_by(store, job)
+                assert queue is not None
+                raise ValueError(
+                    f"job {job_id} is RUNNABLE, but every compute environment of its queue "
+                    f"{queue.name} is DISABLED, so it is not placed; enable one "
+                    "(UpdateComputeEnvironment), or move the job with set_status() or complete()"
+                )
             if _next_step(store, job) is None:
                 waiting = ", ".join(
                     f"{dependency} ({_status_of(store, dependency)})"
@@ -292,7 +301,7 @@ def _next_step(store: Store, job: Job) -> tuple[JobStatus, str | None] | None:
             return "FAILED", DEPENDENCY_FAILED
         return ("RUNNABLE", None) if all(s == "SUCCEEDED" for s in statuses) else None
     if status == "RUNNABLE":
-        return "STARTING", None
+        return None if _placement.held_by(store, job) else ("STARTING", None)
     if status == "STARTING":
         return "RUNNING", None
     return None

@@ -355,3 +355,60 @@ def test_deleting_an_unknown_environment_is_answered_200(
 
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
     assert len(fake.compute_environments) == 1
+
+
+# Effect on jobs: a DISABLED compute environment places none
+
+
+@BOTH_PATHS
+def test_jobs_wait_while_every_environment_of_their_queue_is_disabled(
+    fake: FakeBatch, client: BaseClient
+) -> None:
+    fake.add_compute_environment("ce")
+    fake.add_queue("q", compute_environments=["ce"])
+    waiting = fake.add_job("q", status="RUNNABLE")
+    running = fake.add_job("q", status="RUNNING")
+    client.update_compute_environment(computeEnvironment="ce", state="DISABLED")
+
+    moved = fake.advance()
+    fake.run_all()
+
+    # "Jobs in a STARTING or RUNNING state continue to progress normally."
+    assert moved == []
+    assert fake.get_job(waiting.job_id).status == "RUNNABLE"
+    assert fake.get_job(running.job_id).status == "SUCCEEDED"
+    with pytest.raises(ValueError, match="every compute environment of its queue q is DISABLED"):
+        fake.advance(waiting.job_id)
+
+    client.update_compute_environment(computeEnvironment="ce", state="ENABLED")
+    [started] = fake.advance()
+
+    assert (started.job_id, started.status) == (waiting.job_id, "STARTING")
+
+
+def test_one_enabled_environment_is_enough(fake: FakeBatch, batch: BaseClient) -> None:
+    fake.add_compute_environment("off", state="DISABLED")
+    fake.add_compute_environment("on")
+    fake.add_queue("q", compute_environments=["off", "on"])
+    fake.add_queue("held", compute_environments=["off"])
+    free, held = fake.add_job("q", status="RUNNABLE"), fake.add_job("held", status="RUNNABLE")
+
+    fake.advance()
+
+    assert fake.get_job(free.job_id).status == "STARTING"
+    assert fake.get_job(held.job_id).status == "RUNNABLE"
+    # The test may still move a held job itself.
+    assert fake.set_status(held.job_id, "RUNNING").status == "RUNNING"
+
+
+def test_an_array_child_waits_too(fake: FakeBatch, batch: BaseClient) -> None:
+    fake.add_compute_environment("ce", state="DISABLED")
+    fake.add_queue("q", compute_environments=["ce"])
+    parent = fake.add_array_job("q", size=2, child_statuses=["RUNNABLE", "STARTING"])
+
+    fake.advance()
+
+    assert [child.status for child in fake.get_job(parent.job_id).children] == [
+        "RUNNABLE",
+        "RUNNING",
+    ]
