@@ -244,3 +244,13 @@ def test_the_snapshot_is_logged(fake: FakeBatch, batch: BaseClient) -> None:
     batch.get_job_queue_snapshot(jobQueue="q")
 
     assert [call.operation for call in fake.calls] == ["GetJobQueueSnapshot"] * 2
+
+
+def test_a_large_array_fills_the_front_in_index_order(fake: FakeBatch, batch: BaseClient) -> None:
+    parent = fake.add_array_job("q", size=150, child_statuses="RUNNABLE", created_at=T0 - 10)
+    later = fake.add_jobs(5, "q", status="RUNNABLE")
+
+    arns = front(batch, "q")
+
+    assert arns == [f"{parent.job_arn}:{index}" for index in range(100)]
+    assert not set(arns) & {job.job_arn for job in later}

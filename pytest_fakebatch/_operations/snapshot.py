@@ -49,7 +49,9 @@ def get_job_queue_snapshot(store: Store, region: str, params: Mapping[str, Any])
         raise client_exception(f"JobQueue {reference} not found.")  # as ListJobs says it
     now = store.clock.now_ms()
     policy = fair_share_policy(store, queue)
-    runnable = list(_jobs_in(store, queue, ("RUNNABLE",)))
+    # On a FIFO queue only the oldest 100 can be at the front: the index keeps each status's
+    # jobs oldest first, and each array's children by index, so no more are read.
+    runnable = list(_jobs_in(store, queue, ("RUNNABLE",), FRONT if policy is None else None))
     dispatched = list(_jobs_in(store, queue, _DISPATCHED))
     unit = "cpu" if queue.properties.get("jobQueueType") == "EKS" else "VCPU"
 
@@ -114,13 +116,18 @@ def capacity(store: Store, job: Job) -> tuple[str, float]:
     return "VCPU", _container_vcpus(container)
 
 
-def _jobs_in(store: Store, queue: JobQueue, statuses: tuple[JobStatus, ...]) -> Iterator[Job]:
+def _jobs_in(
+    store: Store, queue: JobQueue, statuses: tuple[JobStatus, ...], oldest: int | None = None
+) -> Iterator[Job]:
     """The queue's jobs in these statuses that take capacity themselves: top-level jobs
-    (multi-node jobs as a whole) and array children, never array parents."""
+    (multi-node jobs as a whole) and array children, never array parents. With ``oldest``, at
+    most that many of each status and each array (the oldest, and the children of lowest index:
+    enough for the FIFO front)."""
     index = store.queue_index(queue)
     jobs = store.jobs
     for status in statuses:
-        for _, job_id in index.keys(status):
+        keys = index.keys(status)
+        for _, job_id in keys if oldest is None else keys[:oldest]:
             job = jobs[str(job_id)]
             if job.array_size is None:
                 yield job
@@ -130,7 +137,9 @@ def _jobs_in(store: Store, queue: JobQueue, statuses: tuple[JobStatus, ...]) -> 
         if children is None or jobs[str(parent_id)].array_size is None:
             continue
         for status in statuses:
-            for _, negated_index in children.keys(status):
+            # A parent's keys are (createdAt, -index): the lowest indexes come last.
+            keys = children.keys(status)
+            for _, negated_index in keys if oldest is None else keys[-oldest:]:
                 yield jobs[f"{parent_id}:{-int(negated_index)}"]
 
 
