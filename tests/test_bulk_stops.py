@@ -23,6 +23,7 @@ import pytest
 from pytest_fakebatch import FakeBatch
 from tests.helpers import refused
 from tests.job_helpers import register_multinode
+from tests.model_support import requires, requires_member
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from botocore.client import BaseClient
 
 BOTH_PATHS = pytest.mark.parametrize("fake", [False, True], ids=["fast", "wire"], indirect=True)
+BULK = requires("CancelJobs", "TerminateJobs")
+FLAGS = requires_member("JobSummary", "isCancelled")
 STOPS = pytest.mark.parametrize(
     ("single", "bulk", "flag"),
     [
@@ -122,6 +125,7 @@ def test_an_arn_that_is_not_this_jobs_changes_nothing(
 # CancelJobs and TerminateJobs
 
 
+@BULK
 @BOTH_PATHS
 @STOPS
 def test_bulk_stops_each_job(
@@ -151,6 +155,7 @@ def test_bulk_stops_each_job(
     assert details[running.job_id]["status"] == expected
 
 
+@BULK
 @BOTH_PATHS
 @STOPS
 def test_bulk_reports_malformed_ids_per_job(
@@ -175,6 +180,7 @@ def test_bulk_reports_malformed_ids_per_job(
     assert fake.get_job(job.job_id).status == "FAILED"
 
 
+@BULK
 @STOPS
 def test_bulk_takes_up_to_50_jobs(
     fake: FakeBatch, batch: BaseClient, single: str, bulk: str, flag: str
@@ -189,6 +195,7 @@ def test_bulk_takes_up_to_50_jobs(
     assert [fake.get_job(job.job_id).status for job in jobs].count("FAILED") == 50
 
 
+@BULK
 @STOPS
 @pytest.mark.parametrize(
     ("reason", "detail"),
@@ -206,6 +213,7 @@ def test_bulk_checks_the_reason(
     assert fake.get_job(job.job_id).status == "RUNNABLE"
 
 
+@BULK
 @STOPS
 def test_bulk_with_no_jobs(
     fake: FakeBatch, batch: BaseClient, single: str, bulk: str, flag: str
@@ -213,6 +221,7 @@ def test_bulk_with_no_jobs(
     assert body(getattr(batch, bulk)(jobs=[], reason="r")) == {"successful": [], "errors": []}
 
 
+@BULK
 def test_bulk_is_logged(fake: FakeBatch, batch: BaseClient) -> None:
     job = fake.add_job("q", status="RUNNABLE")
 
@@ -226,6 +235,7 @@ def test_bulk_is_logged(fake: FakeBatch, batch: BaseClient) -> None:
 # isCancelled and isTerminated in ListJobs summaries
 
 
+@FLAGS
 @BOTH_PATHS
 def test_summaries_carry_the_flags_only_when_true(fake: FakeBatch, client: BaseClient) -> None:
     cancelled, terminated = fake.add_jobs(2, "q", status="RUNNABLE")
@@ -244,6 +254,7 @@ def test_summaries_carry_the_flags_only_when_true(fake: FakeBatch, client: BaseC
     assert not {"isCancelled", "isTerminated"} & set(summaries[plain.job_id])
 
 
+@FLAGS
 def test_a_parent_and_its_children_carry_the_flag(fake: FakeBatch, batch: BaseClient) -> None:
     parent = fake.add_array_job("q", size=2, child_statuses="RUNNABLE")
 
@@ -279,7 +290,7 @@ def test_no_flag_where_the_installed_model_lacks_it(tmp_path: Path) -> None:
     source = Path(botocore.__file__).parent / "data" / "batch" / "2016-08-10" / "service-2.json.gz"
     model = json.loads(gzip.decompress(source.read_bytes()))
     for member in ("isCancelled", "isTerminated"):
-        del model["shapes"]["JobSummary"]["members"][member]
+        model["shapes"]["JobSummary"]["members"].pop(member, None)
     target = tmp_path / "batch" / "2016-08-10"
     target.mkdir(parents=True)
     (target / "service-2.json").write_text(json.dumps(model))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytest_fakebatch import FakeBatch
+from tests.model_support import requires
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
@@ -67,7 +68,13 @@ def test_stop_a_sweep(fake_batch, batch_client):
 """
 
 
-@pytest.mark.parametrize("example", [FAIR_SHARE_EXAMPLE, BULK_EXAMPLE], ids=["fair-share", "bulk"])
+@pytest.mark.parametrize(
+    "example",
+    [
+        pytest.param(FAIR_SHARE_EXAMPLE, id="fair-share"),
+        pytest.param(BULK_EXAMPLE, id="bulk", marks=requires("CancelJobs")),
+    ],
+)
 def test_the_examples_pass(fake_batch: FakeBatch, batch_client: BaseClient, example: str) -> None:
     namespace: dict[str, Any] = {"__name__": "docs_example"}
     exec(compile(shown(example), "docs/resources.md", "exec"), namespace)

@@ -170,8 +170,13 @@ def check_unsupported(error: UnsupportedOperationError, operation: str) -> None:
     assert f"Supported operations: {', '.join(sorted(OPERATIONS))}." in message
 
 
+#: Operations the fake answers that botocore's model gained after the lowest botocore the fake
+#: supports (1.42.47): with an older model they are unreachable, and that is all.
+NEWER_THAN_LOWEST_BOTOCORE = frozenset({"CancelJobs", "TerminateJobs"})
+
+
 def test_every_implemented_operation_is_in_the_model() -> None:
-    assert set(OPERATIONS) <= set(OPERATION_NAMES)
+    assert set(OPERATIONS) - set(OPERATION_NAMES) <= NEWER_THAN_LOWEST_BOTOCORE
     assert {"ClientException", "ServerException"} == BATCH_ERRORS
 
 
@@ -222,5 +227,5 @@ def test_the_fake_answers_exactly_its_operations(wire: bool, offline: list[str])
                 answered.add(operation)
         assert fake.unsupported_calls == unsupported
         assert [logged.operation for logged in fake.calls] == OPERATION_NAMES
-    assert answered == set(OPERATIONS)
+    assert answered == set(OPERATIONS) & set(OPERATION_NAMES)
     assert unsupported == [name for name in OPERATION_NAMES if name not in OPERATIONS]

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_fakebatch import FakeBatch
+from tests.model_support import requires
 
 ARN = "arn:aws:batch:us-east-1:123456789012:scheduling-policy"
 STATUSES = ["SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"]
@@ -174,6 +175,7 @@ def run(wire: bool, statuses: list[str], sequence: list[tuple[str, dict[str, Any
         return results
 
 
+@requires("CancelJobs", "TerminateJobs")
 @settings(max_examples=60, deadline=None)
 @given(statuses=job_statuses, sequence=st.lists(calls, min_size=1, max_size=8))
 def test_fast_and_wire_paths_agree(

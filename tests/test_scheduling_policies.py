@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 
 from pytest_fakebatch import FakeBatch, SchedulingPolicy
 from tests.helpers import refused
+from tests.model_support import requires_member
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from botocore.client import BaseClient
 
 BOTH_PATHS = pytest.mark.parametrize("fake", [False, True], ids=["fast", "wire"], indirect=True)
+QUOTA = requires_member("CreateSchedulingPolicyRequest", "quotaSharePolicy")
 ARN = "arn:aws:batch:us-east-1:123456789012:scheduling-policy"
 FAIRSHARE = {
     "shareDecaySeconds": 3600,
@@ -60,6 +62,7 @@ def bare_message(call: Any, **params: Any) -> str:
 # Create, describe, list, update, delete
 
 
+@QUOTA
 @BOTH_PATHS
 def test_create_then_describe_and_list(fake: FakeBatch, client: BaseClient) -> None:
     created = client.create_scheduling_policy(
@@ -182,6 +185,7 @@ def test_update_replaces_the_fair_share_policy(fake: FakeBatch, client: BaseClie
     assert fake.scheduling_policies[0].fairshare_policy == {"shareDecaySeconds": 600}
 
 
+@QUOTA
 def test_a_policy_keeps_its_kind(fake: FakeBatch, batch: BaseClient) -> None:
     fair = fake.add_scheduling_policy("fair", fairshare_policy={})
     quota = fake.add_scheduling_policy(
@@ -251,13 +255,14 @@ def test_a_policy_in_use_cannot_be_deleted(fake: FakeBatch, batch: BaseClient) -
     [
         ({"name": "bad name"}, "SchedulingPolicy name should match valid pattern"),
         ({"name": "x" * 129}, "SchedulingPolicy name should match valid pattern"),
-        (
+        pytest.param(
             {
                 "name": "both",
                 "fairsharePolicy": {},
                 "quotaSharePolicy": {"idleResourceAssignmentStrategy": "FIFO"},
             },
             "Only one of fairsharePolicy or quotaSharePolicy can be set.",
+            marks=QUOTA,
         ),
         (
             {"name": "p", "fairsharePolicy": {"shareDecaySeconds": 604_801}},
@@ -315,9 +320,10 @@ def test_a_policy_in_use_cannot_be_deleted(fake: FakeBatch, batch: BaseClient) -
             "Invalid shareIdentifier: a*b. It takes 1 to 255 characters, optionally followed by "
             "an asterisk (*).",
         ),
-        (
+        pytest.param(
             {"name": "p", "quotaSharePolicy": {"idleResourceAssignmentStrategy": "LIFO"}},
             "Invalid idleResourceAssignmentStrategy: LIFO. Valid values: FIFO.",
+            marks=QUOTA,
         ),
         ({"name": "p", "tags": {"aws:x": "y"}}, "Tag keys starting with aws: are reserved: aws:x"),
     ],

@@ -336,12 +336,10 @@ def _updated_resources(current: Mapping[str, Any], update: Mapping[str, Any]) ->
     fargate = current.get("type") in ("FARGATE", "FARGATE_SPOT")
     resources = copy.deepcopy(dict(current))
     for key, value in update.items():
-        if key in ("subnets", "securityGroupIds") and value == []:
+        if key in ("subnets", "securityGroupIds") and value == [] and fargate:
             # "For Fargate compute resources, providing an empty list will be handled as if this
-            # parameter wasn't specified ... For Amazon EC2 compute resources, providing an empty
-            # list removes the VPC subnets" (and the security groups).
-            if not fargate:
-                resources.pop(key, None)
+            # parameter wasn't specified" (on EC2 it "removes the VPC subnets": none are left,
+            # shown as an empty list, as older models require the member).
             continue
         if (key in ("ec2KeyPair", "imageId") and value == "") or (
             key == "ec2Configuration" and value == []

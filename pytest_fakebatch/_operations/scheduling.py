@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any, Final
 
-from .. import _arns
+from .. import _arns, _model
 from .._errors import client_exception
 from ..models import SchedulingPolicy
 from ._checks import (
@@ -276,11 +276,13 @@ def _kind(properties: Mapping[str, Any]) -> str | None:
 
 def _detail(store: Store, policy: SchedulingPolicy) -> dict[str, Any]:
     """A ``SchedulingPolicyDetail`` as DescribeSchedulingPolicies returns it."""
-    detail: dict[str, Any] = {
-        "name": policy.name,
-        "arn": policy.arn,
-        **copy.deepcopy(dict(policy.properties)),
-    }
+    # quotaSharePolicy came to the model later than the rest: sent only where the installed
+    # botocore's model has it (the wire path would drop it).
+    present = _model.members("SchedulingPolicyDetail")
+    detail: dict[str, Any] = {"name": policy.name, "arn": policy.arn}
+    for key, value in policy.properties.items():
+        if key in present:
+            detail[key] = copy.deepcopy(value)
     tags = store.tags.get(policy.arn)
     if tags:
         detail["tags"] = dict(tags)
