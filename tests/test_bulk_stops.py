@@ -311,3 +311,18 @@ def test_no_flag_where_the_installed_model_lacks_it(tmp_path: Path) -> None:
         assert "isCancelled" not in keys, path
         assert "jobId" in keys
         assert detail_flag is True
+
+
+@BULK
+def test_bulk_refuses_ids_that_are_not_strings(fake: FakeBatch) -> None:
+    from botocore.config import Config
+
+    unvalidated = boto3.client(
+        "batch", region_name=fake.region, config=Config(parameter_validation=False)
+    )
+    job = fake.add_job("q", status="RUNNABLE")
+
+    detail = refused(unvalidated.cancel_jobs, jobs=[job.job_id, {"id": 1}], reason="r")
+
+    assert detail == "Invalid type for jobs[]: expected a string."
+    assert fake.get_job(job.job_id).status == "RUNNABLE"

@@ -417,3 +417,24 @@ def test_an_array_child_waits_too(fake: FakeBatch, batch: BaseClient) -> None:
         "RUNNABLE",
         "RUNNING",
     ]
+
+
+def test_values_stored_unchecked_do_not_break_an_update(fake: FakeBatch) -> None:
+    from botocore.config import Config
+
+    unvalidated = boto3.client(
+        "batch", region_name=fake.region, config=Config(parameter_validation=False)
+    )
+    unvalidated.create_compute_environment(
+        computeEnvironmentName="odd",
+        type="MANAGED",
+        computeResources={"type": "EC2", "maxvCpus": 8, "minvCpus": "2", "desiredvCpus": "x"},
+    )
+
+    unvalidated.update_compute_environment(
+        computeEnvironment="odd", computeResources={"desiredvCpus": 4}
+    )
+
+    # (Describing it would show the strings CreateComputeEnvironment stored unchecked.)
+    [environment] = fake.compute_environments
+    assert environment.properties["computeResources"]["desiredvCpus"] == 4

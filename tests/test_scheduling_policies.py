@@ -206,6 +206,13 @@ def test_a_policy_keeps_its_kind(fake: FakeBatch, batch: BaseClient) -> None:
     assert refused(batch.update_scheduling_policy, arn=f"{ARN}/nope") == (
         f"SchedulingPolicy {ARN}/nope not found."
     )
+    bare = fake.add_scheduling_policy("bare")
+    assert refused(
+        batch.update_scheduling_policy,
+        arn=bare.arn,
+        fairsharePolicy={},
+        quotaSharePolicy={"idleResourceAssignmentStrategy": "FIFO"},
+    ) == ("Only one of fairsharePolicy or quotaSharePolicy can be set.")
 
 
 @BOTH_PATHS

@@ -47,7 +47,7 @@ def _stop_each(
     params: Mapping[str, Any],
     stop: Callable[[Store, Job, str], None],
 ) -> Answer:
-    check_types(params, {"jobs": list, "reason": str})
+    check_types(params, {"jobs": [str], "reason": str})
     references, reason = required(params, "jobs"), required(params, "reason")
     if not reason:
         # As CancelJob and TerminateJob refuse an empty reason (observed, getmoto/moto#5394).
@@ -64,9 +64,9 @@ def _stop_each(
         if not _well_formed(reference):
             errors.append(
                 {
-                    "job": str(reference),
+                    "job": reference,
                     "code": MALFORMED,
-                    "message": f"Invalid job identifier: {reference!s}",  # chosen
+                    "message": f"Invalid job identifier: {reference}",  # chosen
                 }
             )
             continue
@@ -77,9 +77,8 @@ def _stop_each(
     return answer({"successful": successful, "errors": errors})
 
 
-def _well_formed(reference: Any) -> bool:
-    """A job id or a job ARN: a non-empty string that, if an ARN, is a Batch job's (chosen; a
-    client that skips botocore's validation can send anything)."""
-    if not isinstance(reference, str) or not reference.strip():
+def _well_formed(reference: str) -> bool:
+    """A job id or a job ARN: not blank, and if an ARN, a Batch job's (chosen)."""
+    if not reference.strip():
         return False
     return not reference.startswith("arn:") or is_job_arn(reference)

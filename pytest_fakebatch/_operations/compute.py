@@ -371,23 +371,28 @@ def _updated_resources(current: Mapping[str, Any], update: Mapping[str, Any]) ->
             update["allocationStrategy"],
             UPDATE_ALLOCATION_STRATEGIES,
         )
-    low, high = resources.get("minvCpus", 0), resources.get("maxvCpus")
+    # Stored values were not type-checked when created (CreateComputeEnvironment stores
+    # computeResources as given): only whole numbers take part in the comparisons.
+    low = _count(resources.get("minvCpus")) or 0
+    high = _count(resources.get("maxvCpus"))
     if high is not None and low > high:
         raise client_exception(  # chosen
             f"minvCpus ({low}) must not be greater than maxvCpus ({high})."
         )
     if "desiredvCpus" in update:
-        desired = update["desiredvCpus"]
+        desired, before = update["desiredvCpus"], _count(current.get("desiredvCpus")) or 0
         # "the value must be between the minvCpus and maxvCpus values. Additionally, the updated
         # desiredvCpus value must be greater than or equal to the current desiredvCpus value."
-        if not low <= desired <= (desired if high is None else high) or desired < current.get(
-            "desiredvCpus", 0
-        ):
+        if not low <= desired <= (desired if high is None else high) or desired < before:
             raise client_exception(  # chosen
                 f"desiredvCpus ({desired}) must be from minvCpus ({low}) to maxvCpus ({high}) "
-                f"and not below the current desiredvCpus ({current.get('desiredvCpus', 0)})."
+                f"and not below the current desiredvCpus ({before})."
             )
     return resources
+
+
+def _count(value: Any) -> int | None:
+    return value if type(value) is int else None
 
 
 def _existing(store: Store, region: str, reference: str) -> ComputeEnvironment:

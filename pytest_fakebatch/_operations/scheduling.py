@@ -108,6 +108,10 @@ def update_scheduling_policy(store: Store, region: str, params: Mapping[str, Any
     check_types(params, _UPDATE_TYPES)
     policy = _existing(store, region, required(params, "arn"))
     changes = _policy_properties(params)
+    if len(changes) > 1:
+        raise client_exception(  # chosen, as CreateSchedulingPolicy says it
+            "Only one of fairsharePolicy or quotaSharePolicy can be set."
+        )
     kind = _kind(policy.properties)
     for given in changes:
         if kind is not None and given != kind:
