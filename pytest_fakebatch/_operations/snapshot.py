@@ -158,11 +158,13 @@ def _fair_share_order(
     usage dispatches its next job (highest scheduling priority, then oldest), and its usage
     grows by that job's capacity."""
     by_share: dict[str, list[tuple[int, tuple[int, str, int], Job]]] = {}
+    definition_priorities: dict[str, int] = {}  # most jobs share a few definitions
     for job in runnable:
-        entry = (-_priority(store, job), _fifo_key(job), job)
+        entry = (-_priority(store, job, definition_priorities), _fifo_key(job), job)
         by_share.setdefault(job.share_identifier or "", []).append(entry)
-    for entries in by_share.values():
-        entries.sort(key=lambda entry: entry[:2])
+    for share, entries in by_share.items():
+        # No share dispatches more than the front holds.
+        by_share[share] = heapq.nsmallest(FRONT, entries, key=lambda entry: entry[:2])
     weights = {share: weight_factor(policy, share) for share in by_share}
     used = {share: usage.get(share, 0.0) for share in by_share}
     positions = dict.fromkeys(by_share, 0)
@@ -183,12 +185,18 @@ def _fair_share_order(
     return front
 
 
-def _priority(store: Store, job: Job) -> int:
+def _priority(store: Store, job: Job, by_definition: dict[str, int]) -> int:
+    """The job's scheduling priority: SubmitJob's (override or definition), else, for a seeded
+    job, its job definition's; 0 without one."""
     priority = job.spec.get("schedulingPriority")
-    if priority is None:
-        definition = store.find_job_definition_arn(job.job_definition)
-        priority = definition.properties.get("schedulingPriority") if definition else None
-    return int(priority or 0)
+    if priority is not None:
+        return int(priority)
+    arn = job.job_definition
+    if arn not in by_definition:
+        definition = store.find_job_definition_arn(arn)
+        found = definition.properties.get("schedulingPriority") if definition else None
+        by_definition[arn] = int(found or 0)
+    return by_definition[arn]
 
 
 def _container_vcpus(container: Mapping[str, Any]) -> float:
