@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
-from . import _arns, _calls, _lifecycle, _resource_seeding, _routing, _seeding, _uri
+from . import _calls, _lifecycle, _resource_seeding, _routing, _seeding, _uri
 from ._calls import Call, CallError
 from ._clock import Clock
 from ._errors import ServiceError
@@ -19,7 +19,6 @@ from ._render import Reply
 from ._store import Store
 from .exceptions import UnsupportedOperationError
 from .factories import IdFactory, random_seed
-from .models import SchedulingPolicy
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
         JobDefinition,
         JobQueue,
         JobStatus,
+        SchedulingPolicy,
     )
 
 
@@ -262,22 +262,13 @@ class FakeBatch:
         region = self._region(region)
         _seeding.check_name("scheduling policy name", name, _seeding.RESOURCE_NAME)
         with self._store.lock:
-            properties, checked_tags = _resource_seeding.scheduling_policy(
+            return _resource_seeding.scheduling_policy(
                 self._store,
                 region,
                 name,
                 fairshare_policy=fairshare_policy,
                 quota_share_policy=quota_share_policy,
                 tags=tags,
-            )
-            return self._store.add_scheduling_policy(
-                SchedulingPolicy(
-                    name=name,
-                    arn=_arns.scheduling_policy_arn(region, self.account_id, name),
-                    region=region,
-                    properties=properties,
-                ),
-                checked_tags,
             )
 
     @property

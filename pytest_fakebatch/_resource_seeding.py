@@ -15,6 +15,7 @@ from . import _arns, _seeding
 from ._errors import ServiceError
 from ._operations import compute, definitions, queues, scheduling
 from ._operations._checks import check_tags
+from .models import SchedulingPolicy
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -190,9 +191,8 @@ def scheduling_policy(
     fairshare_policy: object,
     quota_share_policy: object,
     tags: object,
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """The properties (as DescribeSchedulingPolicies shows them) and tags of a checked
-    add_scheduling_policy call."""
+) -> SchedulingPolicy:
+    """A checked add_scheduling_policy call: the policy, stored."""
     if store.scheduling_policies.get(_arns.scheduling_policy_arn(region, store.account_id, name)):
         raise ValueError(f"a scheduling policy named {name!r} already exists in {region}")
     request: dict[str, Any] = {"name": name, "tags": _tags(tags)}
@@ -209,7 +209,13 @@ def scheduling_policy(
         region,
         request,
     )
-    return properties, checked_tags
+    policy = SchedulingPolicy(
+        name=name,
+        arn=_arns.scheduling_policy_arn(region, store.account_id, name),
+        region=region,
+        properties=properties,
+    )
+    return store.add_scheduling_policy(policy, checked_tags)
 
 
 def _default_container() -> dict[str, Any]:
