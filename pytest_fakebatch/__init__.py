@@ -15,6 +15,7 @@ if TYPE_CHECKING:
         JobDefinition,
         JobQueue,
         QuotaShare,
+        SchedulingPolicy,
         ServiceEnvironment,
         ServiceJob,
     )
@@ -30,6 +31,7 @@ __all__ = [
     "JobDefinition",
     "JobQueue",
     "QuotaShare",
+    "SchedulingPolicy",
     "ServiceEnvironment",
     "ServiceJob",
     "UnhandledCallError",
@@ -53,6 +55,7 @@ _EXPORTS = {
     "QuotaShare": ".models",
     "ServiceEnvironment": ".models",
     "ServiceJob": ".models",
+    "SchedulingPolicy": ".models",
 }
 
 

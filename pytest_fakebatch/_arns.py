@@ -7,7 +7,8 @@ import re
 # arn:${Partition}:batch:${Region}:${Account}:<resource-type>/<name>[:<revision>]
 _ARN = re.compile(
     r"^arn:(?P<partition>aws[a-z-]*):batch:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
-    r"(?P<kind>job-queue|job-definition|job|compute-environment|service-environment|service-job)/(?P<rest>.+)$"
+    r"(?P<kind>job-queue|job-definition|job|compute-environment|scheduling-policy"
+    r"|service-environment|service-job)/(?P<rest>.+)$"
 )
 
 
@@ -33,6 +34,10 @@ def job_definition_arn(region: str, account_id: str, name: str, revision: int) -
 
 def compute_environment_arn(region: str, account_id: str, name: str) -> str:
     return arn(region, account_id, f"compute-environment/{name}")
+
+
+def scheduling_policy_arn(region: str, account_id: str, name: str) -> str:
+    return arn(region, account_id, f"scheduling-policy/{name}")
 
 
 def job_arn_prefix(queue_arn: str) -> str:

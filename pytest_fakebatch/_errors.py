@@ -19,3 +19,9 @@ class ServiceError(Exception):
 def client_exception(detail: str) -> ServiceError:
     """Batch's ClientException (HTTP 400): the service rejected the request."""
     return ServiceError("ClientException", detail, 400)
+
+
+def bare_client_exception(detail: str) -> ServiceError:
+    """A ClientException whose real message was seen without the "Error executing request"
+    envelope (the message is the detail alone)."""
+    return ServiceError("ClientException", detail, 400, envelope=False)

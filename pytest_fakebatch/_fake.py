@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         JobQueue,
         JobStatus,
         QuotaShare,
+        SchedulingPolicy,
         ServiceEnvironment,
         ServiceJob,
         ServiceJobStatus,
@@ -253,6 +254,39 @@ class FakeBatch:
                 tags=tags,
             )
             return self._store.add_compute_environment(region, name, **checked)
+
+    # Scheduling policies
+
+    def add_scheduling_policy(
+        self,
+        name: str,
+        *,
+        region: str | None = None,
+        fairshare_policy: Mapping[str, Any] | None = None,
+        quota_share_policy: Mapping[str, Any] | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> SchedulingPolicy:
+        """Create a scheduling policy; its name must be new in its region. ``fairshare_policy``
+        (or ``quota_share_policy``, not both) is camelCase, as CreateSchedulingPolicy takes it,
+        and is checked as it checks it. Give the policy's ``arn`` to ``add_queue`` to make a
+        fair-share queue."""
+        region = self._region(region)
+        _seeding.check_name("scheduling policy name", name, _seeding.RESOURCE_NAME)
+        with self._store.lock:
+            return _resource_seeding.scheduling_policy(
+                self._store,
+                region,
+                name,
+                fairshare_policy=fairshare_policy,
+                quota_share_policy=quota_share_policy,
+                tags=tags,
+            )
+
+    @property
+    def scheduling_policies(self) -> list[SchedulingPolicy]:
+        """Every scheduling policy, in every region, in the order they were created."""
+        with self._store.lock:
+            return list(self._store.scheduling_policies.values())
 
     def add_job(
         self,

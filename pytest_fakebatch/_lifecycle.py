@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from . import _holdings
+from . import _holdings, _placement
 from .models import (
     CONTAINER_EXITED,
     FINISHED_STATUSES,
@@ -105,6 +105,14 @@ def advance(store: Store, job_id: str | None = None) -> list[Job]:
             if job.status == "RUNNING":
                 raise ValueError(f"job {job_id} is RUNNING; end it with complete() or set_status()")
             if job.status == "RUNNABLE":
+                queue = _placement.held_by(store, job)
+                if queue is not None:
+                    raise ValueError(
+                        f"job {job_id} is RUNNABLE, but every compute environment of its queue "
+                        f"{queue.name} is DISABLED, so it is not placed; enable one "
+                        "(UpdateComputeEnvironment), or move the job with set_status() or "
+                        "complete()"
+                    )
                 _holdings.check_can_start(store, job, "start")
             if _next_step(store, job) is None:
                 waiting = ", ".join(
@@ -301,8 +309,11 @@ def _next_step(store: Store, job: Job) -> tuple[JobStatus, str | None] | None:
             return "FAILED", DEPENDENCY_FAILED
         return ("RUNNABLE", None) if all(s == "SUCCEEDED" for s in statuses) else None
     if status == "RUNNABLE":
-        # A job waits in RUNNABLE until its consumable resources are available.
-        return ("STARTING", None) if _holdings.can_start(store, job) else None
+        # A job waits in RUNNABLE while no compute environment of its queue is ENABLED, and
+        # until its consumable resources are available.
+        if _placement.held_by(store, job) or not _holdings.can_start(store, job):
+            return None
+        return "STARTING", None
     if status == "STARTING":
         return "RUNNING", None
     return None

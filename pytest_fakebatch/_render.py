@@ -7,6 +7,8 @@ import json
 from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
 
+from . import _model
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -38,6 +40,8 @@ def job_summary(
         summary["shareIdentifier"] = job.share_identifier
     if job.status_reason is not None:
         summary["statusReason"] = job.status_reason
+    if job.is_cancelled or job.is_terminated:
+        _stop_flags(summary, job)
     if job.array_size is not None:
         # Observed: array parents carry arrayProperties and no container, startedAt or stoppedAt.
         summary["arrayProperties"] = {
@@ -60,6 +64,16 @@ def job_summary(
         if job.stopped_at is not None:
             summary["stoppedAt"] = job.stopped_at
     return summary
+
+
+def _stop_flags(summary: dict[str, Any], job: Job) -> None:
+    # isCancelled / isTerminated: "This field is only present when the value is true" (JobSummary);
+    # sent only where the installed botocore's model has them.
+    present = _model.members("JobSummary")
+    if job.is_cancelled and "isCancelled" in present:
+        summary["isCancelled"] = True
+    if job.is_terminated and "isTerminated" in present:
+        summary["isTerminated"] = True
 
 
 class Reply:

@@ -11,10 +11,11 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from . import _seeding
+from . import _arns, _seeding
 from ._errors import ServiceError
-from ._operations import compute, definitions, queues
+from ._operations import compute, definitions, queues, scheduling
 from ._operations._checks import check_tags
+from .models import SchedulingPolicy
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -188,6 +189,41 @@ def compute_environment(
         request,
     )
     return {"type": type_, "state": state_, "properties": properties, "tags": checked_tags}
+
+
+def scheduling_policy(
+    store: Store,
+    region: str,
+    name: str,
+    *,
+    fairshare_policy: object,
+    quota_share_policy: object,
+    tags: object,
+) -> SchedulingPolicy:
+    """A checked add_scheduling_policy call: the policy, stored."""
+    if store.scheduling_policies.get(_arns.scheduling_policy_arn(region, store.account_id, name)):
+        raise ValueError(f"a scheduling policy named {name!r} already exists in {region}")
+    request: dict[str, Any] = {"name": name, "tags": _tags(tags)}
+    for key, value in (
+        ("fairsharePolicy", _optional_mapping("fairshare_policy", fairshare_policy)),
+        ("quotaSharePolicy", _optional_mapping("quota_share_policy", quota_share_policy)),
+    ):
+        if value is not None:
+            request[key] = copy.deepcopy(dict(value))
+    _, properties, checked_tags = _checked(
+        f"invalid scheduling policy {name!r}",
+        scheduling.scheduling_policy_request,
+        store,
+        region,
+        request,
+    )
+    policy = SchedulingPolicy(
+        name=name,
+        arn=_arns.scheduling_policy_arn(region, store.account_id, name),
+        region=region,
+        properties=properties,
+    )
+    return store.add_scheduling_policy(policy, checked_tags)
 
 
 def _default_container() -> dict[str, Any]:

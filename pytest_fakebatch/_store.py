@@ -28,6 +28,7 @@ from .models import (
     JobQueue,
     JobStatus,
     QuotaShare,
+    SchedulingPolicy,
     ServiceEnvironment,
     ServiceJob,
 )
@@ -131,6 +132,8 @@ class Store:
         self._definitions_by_arn: dict[str, JobDefinition] = {}
         self._compute_environments: dict[tuple[str, str], ComputeEnvironment] = {}
         self._compute_environments_by_arn: dict[str, ComputeEnvironment] = {}
+        #: Scheduling policies by ARN (see _operations.scheduling).
+        self.scheduling_policies: dict[str, SchedulingPolicy] = {}
         #: The order queues, job definition revisions and compute environments were created in, by
         #: ARN (Describe* list in that order; a page token resumes after a position in it).
         self.created_order: dict[str, int] = {}
@@ -323,6 +326,26 @@ class Store:
     def created(self, arn: str, tags: Mapping[str, str] | None) -> None:
         """Record a new resource's place in creation order, and its tags."""
         self._created(arn, tags)
+
+    def replace_compute_environment(self, environment: ComputeEnvironment) -> None:
+        """Store a new version of a compute environment (same name, region and ARN)."""
+        self._compute_environments[(environment.region, environment.name)] = environment
+        self._compute_environments_by_arn[environment.arn] = environment
+
+    def remove_compute_environment(self, environment: ComputeEnvironment) -> None:
+        """Forget a compute environment and its tags."""
+        del self._compute_environments[(environment.region, environment.name)]
+        del self._compute_environments_by_arn[environment.arn]
+        self.tags.pop(environment.arn, None)
+
+    # Scheduling policies
+
+    def add_scheduling_policy(
+        self, policy: SchedulingPolicy, tags: Mapping[str, str] | None
+    ) -> SchedulingPolicy:
+        self.scheduling_policies[policy.arn] = policy
+        self._created(policy.arn, tags)
+        return policy
 
     def _created(self, arn: str, tags: Mapping[str, str] | None) -> None:
         self.created_order[arn] = next(self._creations)  # a queue created again goes last

@@ -353,3 +353,22 @@ class ServiceJob:
     def job_arn(self) -> str:
         # arn:<partition>:batch:<region>:<account>:service-job/<id>
         return self.job_queue.partition(":job-queue/")[0] + ":service-job/" + self.job_id
+
+
+@attrs.frozen(kw_only=True)
+class SchedulingPolicy:
+    """A scheduling policy: a fair-share policy (``fairsharePolicy``) or a quota-share one
+    (``quotaSharePolicy``). ``name`` is unique within a region.
+
+    ``properties`` holds the policy as CreateSchedulingPolicy / UpdateSchedulingPolicy set it,
+    camelCase, as DescribeSchedulingPolicies returns it.
+    """
+
+    name: str
+    arn: str
+    region: str
+    properties: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen_mapping)
+
+    @property
+    def fairshare_policy(self) -> Mapping[str, Any] | None:
+        return self.properties.get("fairsharePolicy")

@@ -32,7 +32,7 @@ def test_every_call_is_logged_in_order(fake: FakeBatch, client: BaseClient) -> N
     with pytest.raises(client.exceptions.ClientException):
         client.list_jobs(jobQueue="nope", maxResults=5)
     with pytest.raises(UnsupportedOperationError):
-        client.list_scheduling_policies(maxResults=7)
+        client.list_service_jobs(maxResults=7)
 
     first, second, third = fake.calls
 
@@ -51,7 +51,7 @@ def test_every_call_is_logged_in_order(fake: FakeBatch, client: BaseClient) -> N
     assert second.error.message.startswith(
         "Error executing request, Exception : JobQueue nope not found., RequestId: "
     )
-    assert third.operation == "ListSchedulingPolicies"
+    assert third.operation == "ListServiceJobs"
     assert third.params == {"maxResults": 7}
     assert third.error is not None
     assert third.error.code == "pytest-fakebatch:UnsupportedOperation"

@@ -470,11 +470,11 @@ import pytest
 from pytest_fakebatch import UnsupportedOperationError
 
 @pytest.mark.fake_batch(allow_unsupported=True)  # else the test fails again at teardown
-def test_scheduling_policies_are_not_supported(fake_batch, batch_client):
+def test_service_jobs_are_not_supported(fake_batch, batch_client):
     with pytest.raises(UnsupportedOperationError):
-        batch_client.list_scheduling_policies(maxResults=5)
+        batch_client.list_service_jobs(maxResults=5)
 
-    call = fake_batch.get_call("ListSchedulingPolicies")
+    call = fake_batch.get_call("ListServiceJobs")
     assert call.params == {"maxResults": 5}
     assert call.error.code == "pytest-fakebatch:UnsupportedOperation"
 """
@@ -565,11 +565,11 @@ def test_snake_case_parameters_are_refused(
 
 @pytest.mark.fake_batch(allow_unsupported=True)  # as the example is marked
 def test_the_unsupported_operation_example(fake_batch: FakeBatch, batch_client: BaseClient) -> None:
-    run_code(CALLS, UNSUPPORTED_EXAMPLE)["test_scheduling_policies_are_not_supported"](
+    run_code(CALLS, UNSUPPORTED_EXAMPLE)["test_service_jobs_are_not_supported"](
         fake_batch, batch_client
     )
 
-    assert fake_batch.unsupported_calls == ["ListSchedulingPolicies"]
+    assert fake_batch.unsupported_calls == ["ListServiceJobs"]
 
 
 # docs/retries.md
@@ -1261,13 +1261,15 @@ def test_the_set_status_error_as_shown(fake_batch: FakeBatch) -> None:
 
 
 def test_an_unknown_job_to_cancel_as_shown(fake_batch: FakeBatch, batch_client: BaseClient) -> None:
-    shown(LIFECYCLE, "An unknown\n`jobId` is a `ClientException` (`Job <id> not found.`).")
+    shown(LIFECYCLE, "a `jobId` the fake does not know is answered HTTP 200 with an\nempty body")
+    job = fake_batch.add_job("q", status="RUNNABLE")
 
     for operation in (batch_client.cancel_job, batch_client.terminate_job):
-        with pytest.raises(batch_client.exceptions.ClientException) as raised:
-            operation(jobId="nope", reason="not needed")
+        response = operation(jobId="nope", reason="not needed")
 
-        assert "Exception : Job nope not found., RequestId: " in str(raised.value)
+        assert set(response) == {"ResponseMetadata"}
+        assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert fake_batch.get_job(job.job_id).status == "RUNNABLE"
 
 
 def test_the_worked_example_is_collected() -> None:
@@ -1292,7 +1294,7 @@ UNSUPPORTED_SECTION = re.compile(
 
 UNHANDLED_MESSAGE = """
 code under test called Batch operations pytest-fakebatch does not implement; each call failed with UnsupportedOperationError and was not sent to AWS:
-  - ListSchedulingPolicies
+  - ListServiceJobs
 If the test expects that, mark it @pytest.mark.fake_batch(allow_unsupported=True).
 """
 
@@ -1318,7 +1320,7 @@ def test_the_unsupported_operation_message_as_shown(
     fake_batch: FakeBatch, batch_client: BaseClient
 ) -> None:
     with pytest.raises(UnsupportedOperationError) as raised:
-        batch_client.list_scheduling_policies()
+        batch_client.list_service_jobs()
 
     message = str(raised.value)
     assert "Supported operations: CancelJob, " in message  # the list is the fake's, computed
@@ -1330,7 +1332,7 @@ def test_the_unsupported_operation_message_as_shown(
 def test_the_unhandled_calls_message_as_shown() -> None:
     expected = shown(USAGE, UNHANDLED_MESSAGE)
 
-    assert str(UnhandledCallError(["ListSchedulingPolicies"])) == expected
+    assert str(UnhandledCallError(["ListServiceJobs"])) == expected
 
 
 def test_the_unknown_marker_keyword_message_as_shown() -> None:

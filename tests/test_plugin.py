@@ -321,7 +321,7 @@ def test_swallows(fake_batch):
     client = boto3.client("batch", region_name="us-east-1")
     for _ in range(2):
         try:
-            client.list_scheduling_policies()
+            client.list_service_jobs()
         except Exception:
             pass
 
@@ -329,7 +329,7 @@ def test_swallows(fake_batch):
 def test_expects_it(fake_batch):
     client = boto3.client("batch", region_name="us-east-1")
     try:
-        client.list_scheduling_policies()
+        client.list_service_jobs()
     except Exception:
         pass
 """
@@ -347,8 +347,8 @@ def test_a_swallowed_unsupported_call_fails_the_test_at_teardown(pytester: pytes
             "E   pytest_fakebatch.exceptions.UnhandledCallError: code under test called Batch "
             "operations pytest-fakebatch does not implement; each call failed with "
             "UnsupportedOperationError and was not sent to AWS:",
-            "      - ListSchedulingPolicies",
-            "      - ListSchedulingPolicies",
+            "      - ListServiceJobs",
+            "      - ListServiceJobs",
             "    If the test expects that, mark it @pytest.mark.fake_batch(allow_unsupported=True).",
         ],
         consecutive=True,

@@ -52,6 +52,7 @@ def order(*names: str) -> list[dict[str, Any]]:
 def test_create_then_describe(fake: FakeBatch, client: BaseClient) -> None:
     fake.add_compute_environment("spot")
     ondemand = fake.add_compute_environment("ondemand")
+    fake.add_scheduling_policy("fair")
 
     created = client.create_job_queue(
         jobQueueName="HighPriority",
@@ -263,6 +264,7 @@ def test_update_changes_what_is_given_and_keeps_the_jobs(
 
 
 def test_update_leaves_out_what_is_not_given(fake: FakeBatch, batch: BaseClient) -> None:
+    fake.add_scheduling_policy("fair")
     fake.add_queue("q", priority=3, scheduling_policy_arn=POLICY)
 
     batch.update_job_queue(jobQueue="q", state="DISABLED")
@@ -516,6 +518,7 @@ def test_without_botocore_s_validation_the_service_refuses_bad_types(
 
 def test_add_queue_with_everything(fake: FakeBatch, batch: BaseClient) -> None:
     ce = fake.add_compute_environment("ce")
+    fake.add_scheduling_policy("fair")
 
     queue = fake.add_queue(
         "q",
@@ -577,9 +580,10 @@ def test_add_queue_refuses_bad_values(
 def test_a_fifo_queue_cannot_be_given_a_scheduling_policy(
     fake: FakeBatch, batch: BaseClient
 ) -> None:
+    fake.add_scheduling_policy("fair")
+    other = fake.add_scheduling_policy("other").arn
     fake.add_queue("fifo")
     fake.add_queue("fair", scheduling_policy_arn=POLICY)
-    other = POLICY.rpartition("/")[0] + "/other"
 
     assert refused(batch.update_job_queue, jobQueue="fifo", schedulingPolicyArn=POLICY) == (
         "JobQueue fifo is a FIFO queue: a scheduling policy can't be added."

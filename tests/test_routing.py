@@ -48,7 +48,7 @@ REAL_KEY = "AKIAIOSFODNN7EXAMPLE"
 REAL_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 # A Batch operation the fake is not meant to implement (scheduling policies are outside its design).
-UNSUPPORTED = ("list_scheduling_policies", "ListSchedulingPolicies")
+UNSUPPORTED = ("list_service_jobs", "ListServiceJobs")
 
 ENVELOPE = re.compile(
     r"Error executing request, Exception : (?P<detail>.+), RequestId: (?P<id>\S+)"

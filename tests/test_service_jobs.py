@@ -177,7 +177,9 @@ def test_preemption_configuration_is_kept_where_the_model_has_it(client: BaseCli
 
 @NEEDS_QUOTA_SHARES
 def test_fair_share_queues_need_a_share_identifier(fake: FakeBatch, batch: BaseClient) -> None:
-    fake.add_queue("fair", scheduling_policy_arn=POLICY, service_environments=["env"])
+    policy = fake.add_scheduling_policy("fair")
+    assert policy.arn == POLICY
+    fake.add_queue("fair", scheduling_policy_arn=policy.arn, service_environments=["env"])
 
     job_id = submit(batch, jobQueue="fair", shareIdentifier="teamA", quotaShareName="gold")
 
@@ -412,7 +414,9 @@ def test_filters(
     status: str | None,
     expected: list[str],
 ) -> None:
-    fake.add_queue("fair", scheduling_policy_arn=POLICY, service_environments=["env"])
+    policy = fake.add_scheduling_policy("fair")
+    assert policy.arn == POLICY
+    fake.add_queue("fair", scheduling_policy_arn=policy.arn, service_environments=["env"])
     submit(batch, "train-a", jobQueue="fair", shareIdentifier="teamA")
     submit(batch, "train-b", jobQueue="fair", shareIdentifier="teamB")
     quota = {"quotaShareName": "gold"} if QUOTA_SHARES else {}

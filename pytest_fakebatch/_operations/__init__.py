@@ -12,7 +12,15 @@ from typing import Any, TypeAlias
 
 from .._store import Store
 from ._answer import Answer
-from .compute import create_compute_environment, describe_compute_environments
+
+# api-a: compute environment changes, scheduling policies, bulk stops, the queue snapshot
+from .bulk import cancel_jobs, terminate_jobs
+from .compute import (
+    create_compute_environment,
+    delete_compute_environment,
+    describe_compute_environments,
+    update_compute_environment,
+)
 from .definitions import (
     deregister_job_definition,
     describe_job_definitions,
@@ -21,6 +29,13 @@ from .definitions import (
 from .jobs import cancel_job, describe_jobs, submit_job, terminate_job
 from .listing import list_jobs
 from .queues import create_job_queue, delete_job_queue, describe_job_queues, update_job_queue
+from .scheduling import (
+    create_scheduling_policy,
+    delete_scheduling_policy,
+    describe_scheduling_policies,
+    list_scheduling_policies,
+    update_scheduling_policy,
+)
 
 # Service environments and service jobs
 from .service_environments import (
@@ -37,6 +52,7 @@ from .service_jobs import (
     terminate_service_jobs,
     update_service_job,
 )
+from .snapshot import get_job_queue_snapshot
 from .tags import list_tags_for_resource, tag_resource, untag_resource
 
 # isort: split
@@ -100,6 +116,17 @@ OPERATIONS: Mapping[str, Handler] = {
     "UpdateServiceJob": update_service_job,
     "TerminateServiceJob": terminate_service_job,
     "TerminateServiceJobs": terminate_service_jobs,
+    # api-a
+    "UpdateComputeEnvironment": update_compute_environment,
+    "DeleteComputeEnvironment": delete_compute_environment,
+    "CreateSchedulingPolicy": create_scheduling_policy,
+    "DescribeSchedulingPolicies": describe_scheduling_policies,
+    "ListSchedulingPolicies": list_scheduling_policies,
+    "UpdateSchedulingPolicy": update_scheduling_policy,
+    "DeleteSchedulingPolicy": delete_scheduling_policy,
+    "CancelJobs": cancel_jobs,
+    "TerminateJobs": terminate_jobs,
+    "GetJobQueueSnapshot": get_job_queue_snapshot,
 }
 
 __all__ = ["OPERATIONS", "Answer", "Handler"]

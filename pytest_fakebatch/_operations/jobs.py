@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .. import _arns, _lifecycle, _seeding
-from .._errors import client_exception
+from .._errors import bare_client_exception, client_exception
 from ..models import MAX_ARRAY_SIZE, MIN_ARRAY_SIZE, Dependency, Job, JobDefinition
 from ._answer import Answer
 from ._checks import (
@@ -31,7 +31,9 @@ from ._checks import (
 )
 from ._checks import timeout as check_timeout
 from ._detail import job_detail
+from ._job_refs import find_job
 from .consumable import job_requirements
+from .scheduling import MAX_SHARE_IDENTIFIER, fair_share_policy
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -91,7 +93,7 @@ def submit_job(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
     definition = _active_job_definition(store, region, required(params, "jobDefinition"))
     size = _array_size(params.get("arrayProperties"), definition)
     depends_on = _dependencies(store, region, params.get("dependsOn") or [], size)
-    share = _share_identifier(queue, params.get("shareIdentifier"))
+    share = _share_identifier(store, queue, definition, params)
     tags = _tags(params.get("tags"))
     spec = MappingProxyType(
         {**job_spec(definition, params), **job_requirements(store, region, definition, params)}
@@ -155,13 +157,15 @@ def describe_jobs(store: Store, region: str, params: Mapping[str, Any]) -> Answe
 
 def cancel_job(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
     job, reason = _job_and_reason(store, region, params)
-    _lifecycle.cancel(store, job, reason)
+    if job is not None:
+        _lifecycle.cancel(store, job, reason)
     return Answer({})
 
 
 def terminate_job(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
     job, reason = _job_and_reason(store, region, params)
-    _lifecycle.terminate(store, job, reason)
+    if job is not None:
+        _lifecycle.terminate(store, job, reason)
     return Answer({})
 
 
@@ -365,17 +369,41 @@ def _dependencies(
     return tuple(dependencies)
 
 
-def _share_identifier(queue: JobQueue, share: str | None) -> str | None:
-    # "Don't specify this parameter if the job queue doesn't have a scheduling policy. If the job
-    # queue has a fair-share scheduling policy, then this parameter must be specified."
-    if queue.scheduling_policy_arn is None and share is not None:
-        raise client_exception(  # chosen
-            f"shareIdentifier is only allowed for job queues with a scheduling policy; "
-            f"{queue.name} has none."
-        )
-    if queue.scheduling_policy_arn is not None and share is None:
-        raise client_exception(  # chosen
-            f"Job queue {queue.name} has a fair-share scheduling policy: shareIdentifier is required."
+def _share_identifier(
+    store: Store,
+    queue: JobQueue,
+    definition: JobDefinition,
+    params: Mapping[str, Any],
+) -> str | None:
+    """The job's share identifier, checked against its queue: required by a fair-share queue
+    (with a scheduling priority), refused by a FIFO one."""
+    share: str | None = params.get("shareIdentifier")
+    # "Don't specify this parameter if the job queue doesn't have a fair-share scheduling
+    # policy. If the job queue has a fair-share scheduling policy, then this parameter must be
+    # specified." (API_SubmitJob)
+    if fair_share_policy(store, queue) is None:
+        if share is not None:
+            raise client_exception(  # chosen
+                f"shareIdentifier is only allowed for job queues with a scheduling policy; "
+                f"{queue.name} has none."
+            )
+        return None
+    if share is None:
+        # Observed wording, without the envelope (boto/boto3#3158).
+        raise bare_client_exception("shareIdentifier must be specified.")
+    stem = share[:-1] if share.endswith("*") else share
+    if not 0 < len(stem) <= MAX_SHARE_IDENTIFIER or "*" in stem:
+        # "This string is limited to 255 alphanumeric characters, and can be followed by an
+        # asterisk (*)."
+        raise client_exception(f"Invalid shareIdentifier: {share}")  # chosen
+    priority = params.get(
+        "schedulingPriorityOverride", definition.properties.get("schedulingPriority")
+    )
+    if priority is None:
+        # Observed wording, without the envelope (hashicorp/terraform-provider-aws#31226; an
+        # earlier form in nextflow-io/nextflow#3505).
+        raise bare_client_exception(
+            "Either schedulingPriority in job definition or schedulingPriorityOverride is required."
         )
     return share
 
@@ -388,26 +416,36 @@ def _tags(tags: Mapping[str, Any] | None) -> dict[str, str]:
 # Shared checks
 
 
-def _job_and_reason(store: Store, region: str, params: Mapping[str, Any]) -> tuple[Job, str]:
+def _job_and_reason(store: Store, region: str, params: Mapping[str, Any]) -> tuple[Job | None, str]:
+    """The job CancelJob or TerminateJob stops (None: no such job) and the reason."""
     check_types(params, {"jobId": str, "reason": str})
     job_id, reason = required(params, "jobId"), required(params, "reason")
     if not job_id or not reason:
         # Observed: empty strings are refused (getmoto/moto#5394, checked against the SDK).
         raise client_exception("jobId and reason must not be empty.")  # wording chosen
+    check_reason(reason)
+    # Observed: a job id that does not exist is answered HTTP 200 with an empty body
+    # (aws/aws-cli#2551, TerminateJob); CancelJob does the same here.
+    job = find_job(store, region, job_id)
+    return (None if job is None else stopped_unit(store, job)), reason
+
+
+def check_reason(reason: str) -> None:
     if len(reason) > MAX_REASON:
         raise client_exception(  # chosen
             f"reason must be at most {MAX_REASON} characters, got {len(reason)}."
         )
-    job = _job_in_region(store, region, job_id)
-    if job is None:
-        raise client_exception(f"Job {job_id} not found.")  # chosen
+
+
+def stopped_unit(store: Store, job: Job) -> Job:
+    """What stopping ``job`` stops: a node's multi-node job, else the job itself."""
     if job.node_index is not None:
         # Chosen: a node is part of its multi-node job, whose status it mirrors; stopping a
         # node stops the job (and so every node).
         parent_id = job.parent_id
         assert parent_id is not None
-        job = store.jobs[parent_id]
-    return job, reason
+        return store.jobs[parent_id]
+    return job
 
 
 def _job_in_region(store: Store, region: str, job_id: str) -> Job | None:

@@ -180,9 +180,12 @@ def queue_properties(store: Store, region: str, params: Mapping[str, Any]) -> di
         properties.update(service_environments.queue_properties(store, region, params))
     if "schedulingPolicyArn" in params:
         arn = params["schedulingPolicyArn"]
-        # The fake has no scheduling policies to look up: any scheduling-policy ARN is taken.
         if not _SCHEDULING_POLICY_ARN.fullmatch(arn):
             raise client_exception(f"Invalid schedulingPolicyArn: {arn}")  # chosen
+        policy = store.scheduling_policies.get(arn)
+        if policy is None or policy.region != region:
+            # The policy must exist (CreateSchedulingPolicy, or add_scheduling_policy).
+            raise client_exception(f"SchedulingPolicy {arn} not found.")  # chosen
         properties["schedulingPolicyArn"] = arn
     if "jobStateTimeLimitActions" in params:
         properties["jobStateTimeLimitActions"] = time_limit_actions(

@@ -2,7 +2,7 @@
 
 "AWS Batch resources that support tags are compute environments, jobs, job definitions, job queues,
 and scheduling policies. ARNs for child jobs of array and multi-node parallel (MNP) jobs aren't
-supported." (API_TagResource). The fake has no scheduling policies. Tags of every resource are in
+supported." (API_TagResource). Tags of every resource are in
 ``Store.tags`` by ARN; a resource's tags go when it goes ("When a resource is deleted, the tags
 that are associated with that resource are deleted as well"). The resource ARN travels in the
 request's path and the keys to remove in its query string (see _uri). Every detail string marked
@@ -17,6 +17,7 @@ from .. import _arns
 from .._errors import client_exception
 from . import consumable, quota_shares
 from ._checks import answer, check_tags, check_types, is_reserved, required
+from .scheduling import find_scheduling_policy
 from .service_jobs import service_resource_exists
 
 if TYPE_CHECKING:
@@ -62,8 +63,9 @@ def list_tags_for_resource(store: Store, region: str, params: Mapping[str, Any])
 
 
 def resource_arn(store: Store, region: str, arn: str) -> str:
-    """``arn`` if it names a queue, job definition revision, compute environment or job that a
-    client in ``region`` sees; otherwise a ClientException."""
+    """``arn`` if it names a resource that takes tags (a queue, job definition revision, compute
+    environment, scheduling policy, consumable resource, quota share, service environment or
+    job) that a client in ``region`` sees; otherwise a ClientException."""
     if consumable.taggable(store, region, arn) or quota_shares.taggable(store, region, arn):
         return arn  # both take tags when created, and show them when described
     parts = _arns.parse(arn)
@@ -76,6 +78,8 @@ def resource_arn(store: Store, region: str, arn: str) -> str:
             found = store.find_compute_environment(region, arn) is not None
         elif kind in ("service-environment", "service-job"):
             found = service_resource_exists(store, region, arn, kind, rest)
+        elif kind == "scheduling-policy":
+            found = find_scheduling_policy(store, region, arn) is not None
         elif kind == "job-definition":
             definition = store.find_job_definition_arn(arn)
             found = definition is not None and definition.region == region
