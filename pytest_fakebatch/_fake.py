@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
-from . import _calls, _lifecycle, _resource_seeding, _routing, _seeding, _uri
+from . import _calls, _lifecycle, _reset, _resource_seeding, _routing, _seeding, _uri
 from ._calls import Call, CallError
 from ._clock import Clock
 from ._errors import ServiceError
@@ -552,6 +552,21 @@ class FakeBatch:
         with self._store.lock:
             calls = list(self.calls)
         _calls.assert_not_called(calls, operation, params)
+
+    # Reset (for a server that outlives one test: the HTTP endpoint's POST /_fakebatch/reset)
+
+    def reset(self) -> None:
+        """Empty the fake and keep its options: no queues, job definitions, compute environments,
+        jobs, tags, logged calls or pending injected faults, and the rate limit's allowance
+        full again. Its region, account, seed, clock and other options stay; ids go on from
+        where they were, so no id is given twice. ``unsupported_calls`` stays too: the fixture
+        still fails a test that called an operation the fake does not implement."""
+        with self._store.lock:
+            _reset.empty(self._store)
+            self.calls.clear()
+            self._faults = Faults()
+            if self.rate_limit is not None:
+                self._rate_limit = RateLimit(self.rate_limit)
 
     def _expire(self) -> None:
         self._store.expire(self.clock.now_ms())

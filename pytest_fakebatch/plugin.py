@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
     from botocore.client import BaseClient
 
+    from ._server import FakeBatchServer
+
 _FAKE_KEYWORDS = tuple(inspect.signature(FakeBatch).parameters)
 _RUN_SEED = pytest.StashKey[int]()
 _FAKE = pytest.StashKey[FakeBatch]()
@@ -126,6 +128,23 @@ def fake_batch(
         yield fake
     if fake.unsupported_calls and not fake.allow_unsupported:
         raise UnhandledCallError(fake.unsupported_calls)
+
+
+@pytest.fixture
+def fake_batch_server(fake_batch: FakeBatch) -> Iterator[FakeBatchServer]:
+    """The test's ``fake_batch`` served over HTTP on 127.0.0.1, on a free port: ``endpoint_url``
+    for clients in other processes or languages, ``env`` for a child process's environment."""
+    __tracebackhide__ = True
+    from ._server import FakeBatchServer  # loaded by the tests that use it, not with the plugin
+
+    with FakeBatchServer(fake_batch) as server:
+        yield server
+    if server.errors:
+        pytest.fail(
+            "the fake_batch_server's HTTP server failed (a bug in pytest-fakebatch):\n"
+            + "\n".join(server.errors),
+            pytrace=False,
+        )
 
 
 @pytest.hookimpl(wrapper=True)
