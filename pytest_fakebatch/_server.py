@@ -50,7 +50,7 @@ MAX_BODY: Final = 1024 * 1024
 IDLE_TIMEOUT: Final = 60.0
 
 # The region of a SigV4 signature: Credential=<key id>/<yyyymmdd>/<region>/<service>/aws4_request.
-_CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]*/\d{8}/([^/,\s]*)/")
+_CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,]*/\d{8}/([^/,]*)/")
 _JSON_PARSING = "An error occurred during JSON parsing"
 
 
