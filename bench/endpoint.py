@@ -50,7 +50,9 @@ AUTHORIZATION = (
     "SignedHeaders=content-type;host;x-amz-date, Signature=" + "0" * 64
 )
 PAGE = json.dumps({"jobQueue": "bench", "jobStatus": "SUCCEEDED"}).encode()
-SUBMIT = json.dumps({"jobName": "bench", "jobQueue": "bench", "jobDefinition": "bench-def"}).encode()
+SUBMIT = json.dumps(
+    {"jobName": "bench", "jobQueue": "bench", "jobDefinition": "bench-def"}
+).encode()
 PAGE_SIZE = 100
 
 
@@ -175,7 +177,10 @@ def start_moto() -> tuple[Any, Callable[[], None]]:
 def check_page(port: int) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", port)
     connection.request(
-        "POST", "/v1/listjobs", PAGE, {"Authorization": AUTHORIZATION, "Content-Type": "application/json"}
+        "POST",
+        "/v1/listjobs",
+        PAGE,
+        {"Authorization": AUTHORIZATION, "Content-Type": "application/json"},
     )
     answer = json.loads(connection.getresponse().read())
     found = len(answer["jobSummaryList"])
@@ -209,7 +214,7 @@ def fixture_cost_in_process(repeats: int) -> tuple[float, float, float]:
         with FakeBatch(seed=1) as fake, FakeBatchServer(fake):
             pass
         served.append(time.perf_counter() - started)
-    added = [with_server - without for with_server, without in zip(served, bare)]
+    added = [with_server - without for with_server, without in zip(served, bare, strict=True)]
     return min(added), statistics.median(added), first_request
 
 
@@ -248,7 +253,17 @@ def fixture_cost_in_pytest(tests: int) -> tuple[float, float]:
         )
         Path(folder, "conftest.py").write_text(conftest)
         subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", str(path)],
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:randomly",
+                "-p",
+                "no:cacheprovider",
+                str(path),
+            ],
             cwd=folder,
             check=True,
             capture_output=True,
@@ -303,14 +318,18 @@ def main(argv: list[str] | None = None) -> None:
     for label, _path, _body in cases:
         for clients in (1, 8):
             fake, moto = cpu[(label, "fake", clients)], cpu[(label, "moto", clients)]
-            print(f"{label:<28}{clients:>8}{fake * 1000:>10.2f}{moto * 1000:>10.2f}{moto / fake:>10.1f}x")
+            print(
+                f"{label:<28}{clients:>8}{fake * 1000:>10.2f}{moto * 1000:>10.2f}{moto / fake:>10.1f}x"
+            )
 
     added_min, added_median, first = fixture_cost_in_process(50 if options.quick else 300)
     print(
         f"\nserver start+stop beside an active fake, in-process: {added_min * 1000:.2f} ms min, "
         f"{added_median * 1000:.2f} ms median (goal: fixture setup+teardown < 20 ms)"
     )
-    print(f"a process's first request (botocore's model read for the routes): {first * 1000:.0f} ms, once")
+    print(
+        f"a process's first request (botocore's model read for the routes): {first * 1000:.0f} ms, once"
+    )
     overhead, per_test = fixture_cost_in_pytest(50 if options.quick else 200)
     print(
         f"under pytest: fake_batch_server setup+teardown {per_test * 1000:.2f} ms a test (median), "
