@@ -158,3 +158,31 @@ def test_boto3_in_a_child_process(fake_batch: FakeBatch, fake_batch_server: Any)
         "ListJobs",
     ]
     assert fake_batch.get_call("CancelJob").params == {"jobId": job.job_id, "reason": "not needed"}
+
+
+@pytest.mark.fake_batch(autorun="poll")
+def test_a_child_process_polling_sees_its_job_run_under_the_markers_autorun(
+    fake_batch: FakeBatch, fake_batch_server: Any
+) -> None:
+    fake_batch.add_queue("q")
+    fake_batch.add_job_definition("d")
+    program = textwrap.dedent(
+        """
+        import json, boto3
+        batch = boto3.client("batch")
+        job_id = batch.submit_job(jobName="polled", jobQueue="q", jobDefinition="d")["jobId"]
+        seen = []
+        while len(seen) < 50 and (not seen or seen[-1] not in ("SUCCEEDED", "FAILED")):
+            seen.append(batch.describe_jobs(jobs=[job_id])["jobs"][0]["status"])
+        print(json.dumps({"jobId": job_id, "seen": seen}))
+        """
+    )
+
+    finished = run([sys.executable, "-c", program], fake_batch_server)
+
+    assert finished.returncode == 0, finished.stderr
+    seen = json.loads(finished.stdout)
+    assert seen["seen"][-1] == "SUCCEEDED"
+    assert "RUNNING" in seen["seen"]
+    assert fake_batch.get_job(seen["jobId"]).status == "SUCCEEDED"
+    assert len(fake_batch.get_calls("DescribeJobs")) == len(seen["seen"])

@@ -198,3 +198,109 @@ def test_an_unknown_control_route_lists_the_routes(fake_batch_server: Any) -> No
         "POST /_fakebatch/reset, POST /_fakebatch/outcome, POST /_fakebatch/autorun, "
         "GET /_fakebatch/calls, GET /_fakebatch/health"
     )
+
+
+# autorun and outcome (the autopilot's, through the control API)
+
+
+def test_autorun_is_set_and_read_through_the_control_api(
+    fake_batch: FakeBatch, fake_batch_server: Any
+) -> None:
+    job = fake_batch.add_job("q", status="SUBMITTED")
+
+    turned_on = control(fake_batch_server, "POST", "autorun", {"autorun": "poll"})
+    for _ in range(3):  # each read takes one scheduler step
+        request(fake_batch_server.endpoint_url, "POST", "/v1/describejobs", {"jobs": [job.job_id]})
+    timed = control(fake_batch_server, "POST", "autorun", {"autorun": 30})
+    turned_off = control(fake_batch_server, "POST", "autorun", {"autorun": None})
+
+    assert (turned_on.status, turned_on.json()) == (200, {"autorun": "poll"})
+    assert fake_batch.get_job(job.job_id).status == "RUNNING"
+    assert (timed.status, timed.json()) == (200, {"autorun": 30.0})
+    assert (turned_off.status, turned_off.json()) == (200, {"autorun": None})
+    assert fake_batch.autorun is None
+    assert control(fake_batch_server, "GET", "health").json()["autorun"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            {"autorun": "often"},
+            "autorun: autorun must be None, 'poll' or a positive number of seconds, not 'often'",
+        ),
+        ({"autorun": -1}, "autorun: autorun must be a positive, finite number of seconds, not -1"),
+        ({}, 'autorun: the body must be {"autorun": "poll" | seconds | null}, not {}'),
+        (
+            {"autorun": "poll", "now": 1},
+            'autorun: the body must be {"autorun": "poll" | seconds | null}',
+        ),
+    ],
+)
+def test_a_bad_autorun_is_a_400(
+    fake_batch: FakeBatch, fake_batch_server: Any, body: Any, message: str
+) -> None:
+    answer = control(fake_batch_server, "POST", "autorun", body)
+
+    assert answer.status == 400
+    assert answer.json()["message"].startswith(message)
+    assert fake_batch.autorun is None
+
+
+def test_outcome_rules_set_through_the_control_api_decide_how_jobs_end(
+    fake_batch: FakeBatch, fake_batch_server: Any
+) -> None:
+    load, report = (
+        fake_batch.add_job("q", job_name="load-1", status="SUBMITTED"),
+        fake_batch.add_job("q", job_name="report", status="SUBMITTED"),
+    )
+
+    answer = control(
+        fake_batch_server,
+        "POST",
+        "outcome",
+        {
+            "jobName": "load*",
+            "exitCode": 1,
+            "statusReason": "Out of disk",
+            "containerReason": "OutOfMemoryError",
+        },
+    )
+    control(fake_batch_server, "POST", "run_all")
+
+    assert (answer.status, answer.json()) == (200, {})
+    failed = fake_batch.get_job(load.job_id)
+    assert (failed.status, failed.exit_code, failed.status_reason) == ("FAILED", 1, "Out of disk")
+    assert fake_batch.get_job(report.job_id).status == "SUCCEEDED"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"exitCode": 1}, "outcome: outcome() needs job_name or job_definition (or both)"),
+        (
+            {"jobName": "x", "exit_code": 1},
+            "outcome: unknown member 'exit_code'; it takes 'jobName', 'jobDefinition', 'exitCode', 'statusReason', 'containerReason', 'runsFor'",
+        ),
+        ({"jobName": "x", "exitCode": "one"}, "outcome: exit_code must be an int, not 'one'"),
+    ],
+)
+def test_a_bad_outcome_is_a_400(fake_batch_server: Any, body: Any, message: str) -> None:
+    answer = control(fake_batch_server, "POST", "outcome", body)
+
+    assert answer.status == 400
+    assert answer.json()["message"].startswith(message)
+
+
+def test_reset_keeps_autorun_and_forgets_outcome_rules(
+    fake_batch: FakeBatch, fake_batch_server: Any
+) -> None:
+    control(fake_batch_server, "POST", "autorun", {"autorun": "poll"})
+    control(fake_batch_server, "POST", "outcome", {"jobName": "*", "exitCode": 2})
+
+    control(fake_batch_server, "POST", "reset")
+    job = fake_batch.add_job("q", status="SUBMITTED")
+    fake_batch.run_all()
+
+    assert fake_batch.autorun == "poll"
+    assert fake_batch.get_job(job.job_id).status == "SUCCEEDED"

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -234,3 +235,113 @@ def test_the_console_script_is_declared() -> None:
     ).stdout
     assert help_text.startswith("usage: pytest-fakebatch serve [-h] [--host HOST] [--port PORT]")
     assert "--autorun poll|SECONDS" in help_text
+
+
+def batch_client(url: str) -> Any:
+    return boto3.client(
+        "batch",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="AKID",
+        aws_secret_access_key="secret",
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+
+
+def setup_queue(batch: Any) -> None:
+    batch.create_compute_environment(
+        computeEnvironmentName="ce",
+        type="UNMANAGED",
+        serviceRole="arn:aws:iam::123456789012:role/batch",
+    )
+    batch.create_job_queue(
+        jobQueueName="q",
+        priority=1,
+        computeEnvironmentOrder=[{"order": 1, "computeEnvironment": "ce"}],
+    )
+    batch.register_job_definition(
+        jobDefinitionName="d",
+        type="container",
+        containerProperties={
+            "image": "busybox",
+            "command": ["true"],
+            "resourceRequirements": [
+                {"type": "VCPU", "value": "1"},
+                {"type": "MEMORY", "value": "512"},
+            ],
+        },
+    )
+
+
+def poll_until_finished(batch: Any, job_ids: list[str], polls: int) -> dict[str, dict[str, Any]]:
+    """What a workflow engine does: describe its jobs until each has finished."""
+    for _ in range(polls):
+        jobs = {job["jobId"]: job for job in batch.describe_jobs(jobs=job_ids)["jobs"]}
+        if all(job["status"] in ("SUCCEEDED", "FAILED") for job in jobs.values()):
+            return jobs
+    pytest.fail(f"jobs still unfinished after {polls} polls: {jobs}")
+
+
+def test_serve_with_autorun_poll_runs_a_polled_workflow_to_its_end(serve: Any) -> None:
+    served = serve("--port", "0", "--seed", "8", "--autorun", "poll")
+    url = served.first_line
+    batch = batch_client(url)
+    setup_queue(batch)
+    rule = request(
+        url,
+        "POST",
+        "/_fakebatch/outcome",
+        {"jobName": "flaky", "exitCode": 3, "statusReason": "bad input"},
+    )
+
+    extract = batch.submit_job(jobName="extract", jobQueue="q", jobDefinition="d")["jobId"]
+    transform = batch.submit_job(
+        jobName="transform", jobQueue="q", jobDefinition="d", dependsOn=[{"jobId": extract}]
+    )["jobId"]
+    fanout = batch.submit_job(
+        jobName="fanout",
+        jobQueue="q",
+        jobDefinition="d",
+        arrayProperties={"size": 3},
+        dependsOn=[{"jobId": transform}],
+    )["jobId"]
+    flaky = batch.submit_job(jobName="flaky", jobQueue="q", jobDefinition="d")["jobId"]
+    after = batch.submit_job(
+        jobName="after-flaky", jobQueue="q", jobDefinition="d", dependsOn=[{"jobId": flaky}]
+    )["jobId"]
+    jobs = poll_until_finished(batch, [extract, transform, fanout, flaky, after], polls=100)
+
+    assert rule.status == 200
+    assert {jobs[job_id]["jobName"]: jobs[job_id]["status"] for job_id in jobs} == {
+        "extract": "SUCCEEDED",
+        "transform": "SUCCEEDED",
+        "fanout": "SUCCEEDED",
+        "flaky": "FAILED",
+        "after-flaky": "FAILED",
+    }
+    assert jobs[transform]["startedAt"] >= jobs[extract]["stoppedAt"]
+    assert jobs[fanout]["arrayProperties"]["statusSummary"]["SUCCEEDED"] == 3
+    assert jobs[flaky]["statusReason"] == "bad input"
+    assert jobs[flaky]["container"]["exitCode"] == 3
+    status, _, err = served.stop(signal.SIGTERM)
+    assert status == 0, err
+
+
+def test_serve_with_autorun_seconds_moves_jobs_as_real_time_passes(serve: Any) -> None:
+    served = serve("--port", "0", "--autorun", "0.02")
+    batch = batch_client(served.first_line)
+    setup_queue(batch)
+    job_id = batch.submit_job(jobName="timed", jobQueue="q", jobDefinition="d")["jobId"]
+
+    first = batch.describe_jobs(jobs=[job_id])["jobs"][0]["status"]
+    polled = []
+    for _ in range(500):  # 0.02 s a step: a few tenths of a second, polled every 10 ms
+        polled.append(batch.describe_jobs(jobs=[job_id])["jobs"][0]["status"])
+        if polled[-1] == "SUCCEEDED":
+            break
+        time.sleep(0.01)
+
+    assert first in ("SUBMITTED", "PENDING", "RUNNABLE")
+    assert polled[-1] == "SUCCEEDED"
+    assert len(set(polled)) > 1  # seen moving, not jumping to the end
+    assert served.stop(signal.SIGTERM)[0] == 0
