@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._calls import Call, CallError
     from ._fake import FakeBatch
+    from ._server import FakeBatchServer
     from .exceptions import FakeBatchError, UnhandledCallError, UnsupportedOperationError
     from .models import ComputeEnvironment, Job, JobDefinition, JobQueue
 
@@ -16,6 +17,7 @@ __all__ = [
     "ComputeEnvironment",
     "FakeBatch",
     "FakeBatchError",
+    "FakeBatchServer",
     "Job",
     "JobDefinition",
     "JobQueue",
@@ -31,6 +33,7 @@ _EXPORTS = {
     "ComputeEnvironment": ".models",
     "FakeBatch": "._fake",
     "FakeBatchError": ".exceptions",
+    "FakeBatchServer": "._server",
     "UnhandledCallError": ".exceptions",
     "UnsupportedOperationError": ".exceptions",
     "Job": ".models",

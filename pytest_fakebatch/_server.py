@@ -434,6 +434,14 @@ class _Handler(BaseHTTPRequestHandler):
             if not line.strip():
                 return b"".join(chunks)
 
+    def handle_expect_100(self) -> bool:
+        # "Expect: 100-continue": refuse a body over the limit before the client sends it.
+        length = (self.headers.get("Content-Length") or "").strip()
+        if length.isdigit() and len(length) <= 18 and int(length) > self.server.owner.max_body:
+            self._too_large()
+            return False
+        return super().handle_expect_100()
+
     def _too_large(self) -> None:
         limit = self.server.owner.max_body
         self._refuse(

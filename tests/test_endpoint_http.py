@@ -324,3 +324,22 @@ def test_stopping_closes_kept_alive_connections() -> None:
 def test_bad_server_options_are_refused_at_once(options: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         FakeBatchServer(FakeBatch(), **options)  # type: ignore[arg-type]
+
+
+def test_expect_100_continue_gets_a_continue_or_an_early_413(served: FakeBatchServer) -> None:
+    body = b'{"jobQueue": "q"}'
+    head = b"POST /v1/listjobs HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nConnection: close\r\n"
+    with raw_socket(served.endpoint_url) as sock:
+        sock.sendall(head + f"Content-Length: {len(body)}\r\n\r\n".encode())
+        interim = sock.recv(1024)
+        sock.sendall(body)
+        final = parse_raw(read_until_closed(sock))
+    refused = parse_raw(
+        raw_exchange(served.endpoint_url, head + f"Content-Length: {MAX_BODY + 1}\r\n\r\n".encode())
+    )
+
+    assert interim == b"HTTP/1.1 100 Continue\r\n\r\n"
+    assert final.status == 200
+    assert len(json.loads(final.body)["jobSummaryList"]) == 3
+    assert refused.status == 413
+    still_serving(served)
