@@ -283,7 +283,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="a smoke run: rough figures")
     options = parser.parse_args(argv)
     rounds, seconds = (1, 0.5) if options.quick else (3, 2.0)
-    load = ", load average {:.1f}".format(os.getloadavg()[0]) if hasattr(os, "getloadavg") else ""
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
     print(
         f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs{load}"
     )
