@@ -2,7 +2,7 @@
 the AWS SDK for JavaScript v3 (node), the AWS CLI and boto3 in child processes. Their calls are
 in the test's own call log.
 
-The JavaScript SDK is installed by ``npm install`` in tests/js (``.ci/run`` does it); without
+The JavaScript SDK is installed by ``npm ci`` in tests/js (``.ci/run`` does it); without
 node or the SDK, its test skips and says why.
 """
 
@@ -42,9 +42,14 @@ def node_with_the_sdk() -> str:
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed: the AWS SDK for JavaScript v3 cannot be run")
+    version = subprocess.run(
+        [node, "--version"], capture_output=True, text=True, timeout=60, check=True
+    ).stdout.strip()
+    if int(version.lstrip("v").split(".")[0]) < 20:
+        pytest.skip(f"node {version} is too old for the AWS SDK for JavaScript v3 (needs 20)")
     if not (JS_DIR / "node_modules" / "@aws-sdk" / "client-batch").is_dir():
         pytest.skip(
-            "@aws-sdk/client-batch is not installed: run `npm install` in tests/js "
+            "@aws-sdk/client-batch is not installed: run `npm ci` in tests/js "
             "(.ci/run does; it skips this test when npm cannot reach the registry)"
         )
     return node
