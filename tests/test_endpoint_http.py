@@ -343,3 +343,16 @@ def test_expect_100_continue_gets_a_continue_or_an_early_413(served: FakeBatchSe
     assert len(json.loads(final.body)["jobSummaryList"]) == 3
     assert refused.status == 413
     still_serving(served)
+
+
+def test_an_ipv6_loopback_host_is_served() -> None:
+    try:
+        server = FakeBatchServer(FakeBatch(seed=1), host="::1").start()
+    except OSError as unavailable:
+        pytest.skip(f"no IPv6 loopback here: {unavailable}")
+    try:
+        assert server.endpoint_url == f"http://[::1]:{server.port}"
+        answer = request(server.endpoint_url, "GET", "/_fakebatch/health")
+        assert answer.json()["status"] == "ok"
+    finally:
+        server.stop()
