@@ -7,10 +7,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._calls import Call, CallError
     from ._fake import FakeBatch
-    from .exceptions import FakeBatchError, UnhandledCallError, UnsupportedOperationError
+    from .exceptions import (
+        BlockedCallError,
+        FakeBatchError,
+        UnhandledCallError,
+        UnsupportedOperationError,
+    )
     from .models import ComputeEnvironment, Job, JobDefinition, JobQueue
 
 __all__ = [
+    "BlockedCallError",
     "Call",
     "CallError",
     "ComputeEnvironment",
@@ -26,6 +32,7 @@ __all__ = [
 # Loaded on first use: ``pytest_fakebatch.models`` and ``pytest_fakebatch.strategies`` must import
 # without botocore, and importing them runs this file first.
 _EXPORTS = {
+    "BlockedCallError": ".exceptions",
     "Call": "._calls",
     "CallError": "._calls",
     "ComputeEnvironment": ".models",
