@@ -8,10 +8,16 @@ if TYPE_CHECKING:
     from ._calls import Call, CallError
     from ._fake import FakeBatch
     from ._server import FakeBatchServer
-    from .exceptions import FakeBatchError, UnhandledCallError, UnsupportedOperationError
+    from .exceptions import (
+        BlockedCallError,
+        FakeBatchError,
+        UnhandledCallError,
+        UnsupportedOperationError,
+    )
     from .models import ComputeEnvironment, Job, JobDefinition, JobQueue
 
 __all__ = [
+    "BlockedCallError",
     "Call",
     "CallError",
     "ComputeEnvironment",
@@ -28,6 +34,7 @@ __all__ = [
 # Loaded on first use: ``pytest_fakebatch.models`` and ``pytest_fakebatch.strategies`` must import
 # without botocore, and importing them runs this file first.
 _EXPORTS = {
+    "BlockedCallError": ".exceptions",
     "Call": "._calls",
     "CallError": "._calls",
     "ComputeEnvironment": ".models",
