@@ -23,6 +23,7 @@ import re
 import selectors
 import socket
 import socketserver
+import sys
 import threading
 import traceback
 import uuid
@@ -298,7 +299,5 @@ class ThreadedServer(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that hangs up or stalls ends its own connection, nothing more; anything else
         # is a bug, reported by the fixture.
-        import sys
-
         if not isinstance(sys.exc_info()[1], OSError):
             self.owner.failed(traceback.format_exc())
