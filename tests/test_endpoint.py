@@ -130,17 +130,26 @@ def test_each_xdist_worker_has_its_own_server(pytester: pytest.Pytester) -> None
         import pytest
 
         @pytest.mark.parametrize("n", range(4))
-        def test_serves(fake_batch_server, n):
-            fake_batch_server.fake.add_job("q", job_name=f"worker-{os.getpid()}")
+        def test_serves(fake_batch_server, n, tmp_path_factory):
+            worker = os.environ["PYTEST_XDIST_WORKER"]
+            fake_batch_server.fake.add_job("q", job_name=worker)
             body = json.dumps({"jobQueue": "q"}).encode()
             with urllib.request.urlopen(fake_batch_server.endpoint_url + "/v1/listjobs", body) as r:
                 [summary] = json.load(r)["jobSummaryList"]
-            assert summary["jobName"] == f"worker-{os.getpid()}"
-            print("SERVED", os.getpid(), fake_batch_server.port)
+            assert summary["jobName"] == worker
+            record = tmp_path_factory.getbasetemp().parent / f"served-{worker}-{n}"
+            record.write_text(str(os.getpid()))
         """
     )
-    result = pytester.runpytest("-n", "2", "-s", "-p", "no:randomly")
+    result = pytester.runpytest(
+        "-n", "2", "-p", "no:randomly", f"--basetemp={pytester.path / 'tmp'}"
+    )
     result.assert_outcomes(passed=4)
+    records = sorted(pytester.path.rglob("served-*"))
+    workers = {path.name.split("-")[1]: path.read_text() for path in records}
+    assert len(records) == 4
+    assert set(workers) == {"gw0", "gw1"}  # both workers served, each from its own process
+    assert len(set(workers.values())) == 2
 
 
 def test_a_server_failure_fails_the_test_at_teardown(pytester: pytest.Pytester) -> None:
