@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import selectors
+import shutil
 import signal
 import socket
 import subprocess
@@ -345,3 +346,23 @@ def test_serve_with_autorun_seconds_moves_jobs_as_real_time_passes(serve: Any) -
     assert polled[-1] == "SUCCEEDED"
     assert len(set(polled)) > 1  # seen moving, not jumping to the end
     assert served.stop(signal.SIGTERM)[0] == 0
+
+
+def test_the_console_script_serves_and_stops_on_sigterm() -> None:
+    script = shutil.which("pytest-fakebatch")
+    if script is None:
+        pytest.skip("the pytest-fakebatch command is not installed (pip install -e . installs it)")
+    process = subprocess.Popen(
+        [script, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        first_line = process.stdout.readline().rstrip("\n")
+        assert URL.match(first_line), first_line
+        assert request(first_line, "GET", "/_fakebatch/health").json()["status"] == "ok"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
