@@ -292,6 +292,11 @@ class Autopilot:
         for candidate in store.jobs.values():
             if _lifecycle.moves_alone(candidate):
                 since = self._since(candidate)
+                # Remembered, so that the next catch-up, however soon, counts from the same
+                # moment and not from its own floor: a client polling more often than once a
+                # step would otherwise keep a new job from ever moving.
+                if candidate.status != "RUNNING":
+                    self._entered[candidate.job_id] = (candidate.status, since)
                 when = self._due(candidate, since, step_ms)
                 if when is None:
                     waiting[candidate.job_id] = since
