@@ -291,12 +291,7 @@ class Autopilot:
         order = 0
         for candidate in store.jobs.values():
             if _lifecycle.moves_alone(candidate):
-                since = self._since(candidate)
-                # Remembered, so that the next catch-up, however soon, counts from the same
-                # moment and not from its own floor: a client polling more often than once a
-                # step would otherwise keep a new job from ever moving.
-                if candidate.status != "RUNNING":
-                    self._entered[candidate.job_id] = (candidate.status, since)
+                since = self._seen(candidate)
                 when = self._due(candidate, since, step_ms)
                 if when is None:
                     waiting[candidate.job_id] = since
@@ -336,6 +331,15 @@ class Autopilot:
                 heapq.heappush(due, (tick, order, job_id))
                 order += 1
         self._floor = max(self._floor, now)
+
+    def _seen(self, job: Job) -> int:
+        """``_since``, remembered, so that the next catch-up, however soon, counts from the same
+        moment and not from its own floor: a client polling more often than once a step would
+        otherwise keep a new job from ever moving."""
+        since = self._since(job)
+        if job.status != "RUNNING":
+            self._entered[job.job_id] = (job.status, since)
+        return since
 
     def _since(self, job: Job) -> int:
         """When the job entered its status, as far as the autopilot can tell."""
