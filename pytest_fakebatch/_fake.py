@@ -11,6 +11,7 @@ import attrs
 from . import (
     _autopilot,
     _calls,
+    _inspection,
     _lifecycle,
     _reset,
     _resource_seeding,
@@ -23,6 +24,7 @@ from ._calls import Call, CallError
 from ._clock import Clock
 from ._errors import ServiceError
 from ._faults import THROTTLED, Faults, RateLimit
+from ._hints import snake_case_keywords
 from ._job_seeding import JobSeeder
 from ._operations import OPERATIONS
 from ._render import Reply
@@ -158,6 +160,7 @@ class FakeBatch:
 
     # Seeding
 
+    @snake_case_keywords
     def add_queue(
         self,
         name: str,
@@ -194,6 +197,7 @@ class FakeBatch:
             )
             return self._store.add_queue(region, name, **checked)
 
+    @snake_case_keywords
     def add_job_definition(
         self,
         name: str,
@@ -244,6 +248,7 @@ class FakeBatch:
                 self._store.replace_job_definition(definition)
             return definition
 
+    @snake_case_keywords
     def add_compute_environment(
         self,
         name: str,
@@ -275,6 +280,7 @@ class FakeBatch:
             )
             return self._store.add_compute_environment(region, name, **checked)
 
+    @snake_case_keywords
     def add_job(
         self,
         job_queue: str = "default",
@@ -310,6 +316,7 @@ class FakeBatch:
             region=region,
         )[0]
 
+    @snake_case_keywords
     def add_jobs(
         self,
         count: int,
@@ -342,6 +349,7 @@ class FakeBatch:
             region=region,
         )
 
+    @snake_case_keywords
     def add_array_job(
         self,
         job_queue: str = "default",
@@ -370,6 +378,7 @@ class FakeBatch:
             region=region,
         )
 
+    @snake_case_keywords
     def add_multinode_job(
         self,
         job_queue: str = "default",
@@ -482,6 +491,15 @@ class FakeBatch:
             self._autopilot.catch_up()
             return list(self._store.jobs.values())
 
+    def jobs_in(self, queue: str, status: JobStatus | None = None) -> list[Job]:
+        """The jobs of one queue (a name in the fake's region, or an ARN), as ListJobs lists
+        them: array parents and multi-node jobs, not their children or nodes; in the order they
+        were added; only those in ``status`` if given."""
+        with self._store.lock:
+            self._expire()
+            self._autopilot.catch_up()
+            return _inspection.jobs_in(self._store, self.region, queue, status)
+
     # Serving (called by _routing for every Batch request while active)
 
     def serve(self, operation: str, region: str, body: bytes | str | None, url: str = "") -> Reply:
@@ -554,6 +572,7 @@ class FakeBatch:
             self._autopilot.catch_up()  # steps due under the old setting are taken first
             self._autopilot.autorun = value
 
+    @snake_case_keywords
     def outcome(
         self,
         job_name: str | None = None,
