@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._calls import Call, CallError
     from ._fake import FakeBatch
-    from .exceptions import FakeBatchError, UnhandledCallError, UnsupportedOperationError
+    from ._server import FakeBatchServer
+    from .exceptions import (
+        BlockedCallError,
+        FakeBatchError,
+        UnhandledCallError,
+        UnsupportedOperationError,
+    )
     from .models import (
         ComputeEnvironment,
         ConsumableResource,
@@ -21,12 +27,14 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "BlockedCallError",
     "Call",
     "CallError",
     "ComputeEnvironment",
     "ConsumableResource",
     "FakeBatch",
     "FakeBatchError",
+    "FakeBatchServer",
     "Job",
     "JobDefinition",
     "JobQueue",
@@ -41,11 +49,13 @@ __all__ = [
 # Loaded on first use: ``pytest_fakebatch.models`` and ``pytest_fakebatch.strategies`` must import
 # without botocore, and importing them runs this file first.
 _EXPORTS = {
+    "BlockedCallError": ".exceptions",
     "Call": "._calls",
     "CallError": "._calls",
     "ComputeEnvironment": ".models",
     "FakeBatch": "._fake",
     "FakeBatchError": ".exceptions",
+    "FakeBatchServer": "._server",
     "UnhandledCallError": ".exceptions",
     "UnsupportedOperationError": ".exceptions",
     "Job": ".models",

@@ -79,9 +79,12 @@ def check_operation(operation: str | None) -> None:
         return
     if not isinstance(operation, str):
         raise TypeError(f"operation must be an operation name or None, not {operation!r}")
-    names = _operation_names()
-    if operation not in names:
-        raise TypeError(f"{operation!r} is not a Batch operation{_did_you_mean(operation, names)}")
+    if operation not in _operation_names():
+        # Each operation suggested once, in the form given: ListJobs, or list_jobs.
+        api_names = _service_model().operation_names
+        shown = map(method_name, api_names) if operation.islower() else api_names
+        suggestion = _did_you_mean(operation, frozenset(shown))
+        raise TypeError(f"{operation!r} is not a Batch operation{suggestion}")
 
 
 def _did_you_mean(name: str, choices: frozenset[str]) -> str:

@@ -9,12 +9,25 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
-from . import _calls, _lifecycle, _resource_seeding, _routing, _seeding, _service_seeding, _uri
+from . import (
+    _autopilot,
+    _calls,
+    _inspection,
+    _lifecycle,
+    _reset,
+    _resource_seeding,
+    _routing,
+    _seeding,
+    _service_seeding,
+    _sleep,
+    _uri,
+)
 from . import _service_job_lifecycle as _service_jobs
 from ._calls import Call, CallError
 from ._clock import Clock
 from ._errors import ServiceError
 from ._faults import THROTTLED, Faults, RateLimit
+from ._hints import snake_case_keywords
 from ._job_seeding import JobSeeder
 from ._operations import OPERATIONS, consumable, quota_shares
 from ._render import Reply
@@ -58,6 +71,13 @@ class FakeBatch:
     lets a test using the fixture pass after calls the fake does not implement; ``retention``
     (a timedelta or seconds of fake time; None: for ever) is how long finished jobs stay listable
     and describable.
+
+    ``autorun`` moves jobs on their own: ``"poll"`` one scheduler step before each request that
+    reads jobs, a number of seconds one step per that many seconds of the fake's clock, None (the
+    default) only when the test moves them. ``sleep="fake"`` makes ``time.sleep`` and
+    ``asyncio.sleep`` move the fake's clock instead of waiting, while the fake is active.
+    ``visibility_lag=n`` leaves a job submitted through the API out of the first ``n``
+    DescribeJobs and ListJobs answers after its SubmitJob, as an eventually consistent service may.
     """
 
     def __init__(
@@ -70,6 +90,9 @@ class FakeBatch:
         rate_limit: float | None = None,
         allow_unsupported: bool = False,
         retention: timedelta | float | None = DEFAULT_RETENTION,
+        autorun: Literal["poll"] | float | None = None,
+        sleep: Literal["real", "fake"] = "real",
+        visibility_lag: int = 0,
     ) -> None:
         _seeding.check_region(region)
         if not isinstance(account_id, str) or not _seeding.ACCOUNT_ID.match(account_id):
@@ -80,6 +103,9 @@ class FakeBatch:
             raise TypeError(f"wire must be True or False, not {wire!r}")
         if not isinstance(allow_unsupported, bool):
             raise TypeError(f"allow_unsupported must be True or False, not {allow_unsupported!r}")
+        _autopilot.check_autorun(autorun)
+        #: Whether ``time.sleep`` and ``asyncio.sleep`` move the fake's clock while it is active.
+        self.sleep: Final = _sleep.check_mode(sleep)
         self.region: Final = region
         self.account_id: Final = account_id
         self.seed: Final[int] = random_seed() if seed is None else seed
@@ -94,6 +120,9 @@ class FakeBatch:
         self._ids = IdFactory(self.seed)
         self._store = Store(account_id, self.clock, self._ids, _retention_ms(retention))
         self._jobs = JobSeeder(self._store, self._ids, account_id, region)
+        self._autopilot = _autopilot.Autopilot(
+            self._store, autorun, _autopilot.check_visibility_lag(visibility_lag)
+        )
         #: Batch operations code under test called that the fake does not implement, in order.
         self.unsupported_calls: list[str] = []
         #: Every Batch call, in order, as the service received it (see ``get_calls``).
@@ -111,6 +140,8 @@ class FakeBatch:
 
     def __enter__(self) -> FakeBatch:
         _routing.activate(self)
+        if self.sleep == "fake":
+            _sleep.install()
         return self
 
     def __exit__(
@@ -119,7 +150,11 @@ class FakeBatch:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        _routing.deactivate(self)
+        try:
+            _routing.deactivate(self)
+        finally:
+            if self.sleep == "fake":
+                _sleep.uninstall()
 
     @staticmethod
     def attach(client: Any) -> None:
@@ -134,6 +169,7 @@ class FakeBatch:
 
     # Seeding
 
+    @snake_case_keywords
     def add_queue(
         self,
         name: str,
@@ -174,6 +210,7 @@ class FakeBatch:
             )
             return self._store.add_queue(region, name, **checked)
 
+    @snake_case_keywords
     def add_job_definition(
         self,
         name: str,
@@ -224,6 +261,7 @@ class FakeBatch:
                 self._store.replace_job_definition(definition)
             return definition
 
+    @snake_case_keywords
     def add_compute_environment(
         self,
         name: str,
@@ -288,6 +326,7 @@ class FakeBatch:
         with self._store.lock:
             return list(self._store.scheduling_policies.values())
 
+    @snake_case_keywords
     def add_job(
         self,
         job_queue: str = "default",
@@ -323,6 +362,7 @@ class FakeBatch:
             region=region,
         )[0]
 
+    @snake_case_keywords
     def add_jobs(
         self,
         count: int,
@@ -355,6 +395,7 @@ class FakeBatch:
             region=region,
         )
 
+    @snake_case_keywords
     def add_array_job(
         self,
         job_queue: str = "default",
@@ -383,6 +424,7 @@ class FakeBatch:
             region=region,
         )
 
+    @snake_case_keywords
     def add_multinode_job(
         self,
         job_queue: str = "default",
@@ -558,7 +600,7 @@ class FakeBatch:
         a job whose dependency failed fails too."""
         with self._store.lock:
             self._expire()
-            _lifecycle.run_all(self._store)
+            _lifecycle.run_all(self._store, self._autopilot.ending())
             _service_jobs.run_all(self._store)
 
     # Service environments and service jobs
@@ -647,6 +689,7 @@ class FakeBatch:
         """The job with this id (array children and nodes included), as it is now."""
         with self._store.lock:
             self._expire()
+            self._autopilot.catch_up()
             job = self._store.jobs.get(job_id)
         if job is None:
             raise ValueError(f"the fake has no job with id {job_id!r}")
@@ -676,7 +719,17 @@ class FakeBatch:
         """Every job, in the order it was added (finished jobs past their retention are gone)."""
         with self._store.lock:
             self._expire()
+            self._autopilot.catch_up()
             return list(self._store.jobs.values())
+
+    def jobs_in(self, queue: str, status: JobStatus | None = None) -> list[Job]:
+        """The jobs of one queue (a name in the fake's region, or an ARN), as ListJobs lists
+        them: array parents and multi-node jobs, not their children or nodes; in the order they
+        were added; only those in ``status`` if given."""
+        with self._store.lock:
+            self._expire()
+            self._autopilot.catch_up()
+            return _inspection.jobs_in(self._store, self.region, queue, status)
 
     # Serving (called by _routing for every Batch request while active)
 
@@ -707,8 +760,9 @@ class FakeBatch:
                 injected = THROTTLED
             if injected is not None:
                 return self._failed(operation, params, Reply.error(injected, request_id, now))
+            self._autopilot.before(operation)
             try:
-                answer = handler(self._store, region, params)
+                answer = self._autopilot.after(operation, handler(self._store, region, params))
             except ServiceError as rejected:
                 return self._failed(operation, params, Reply.error(rejected, request_id, now))
             self.calls.append(Call(operation, params, answer.logged))
@@ -730,6 +784,51 @@ class FakeBatch:
             return False
         with self._store.lock:
             return self._faults.pending(operation)
+
+    # Autopilot (the policy in _autopilot: when the lifecycle's moves run, and how attempts end)
+
+    @property
+    def autorun(self) -> Literal["poll"] | float | None:
+        """How jobs move on their own: ``"poll"``, seconds per step, or None (only by hand).
+
+        Settable at any time, from any thread, with the values the keyword takes; jobs then move
+        from that moment on."""
+        with self._store.lock:
+            return self._autopilot.autorun
+
+    @autorun.setter
+    def autorun(self, value: Literal["poll"] | float | None) -> None:
+        _autopilot.check_autorun(value)
+        with self._store.lock:
+            self._autopilot.catch_up()  # steps due under the old setting are taken first
+            self._autopilot.autorun = value
+
+    @snake_case_keywords
+    def outcome(
+        self,
+        job_name: str | None = None,
+        job_definition: str | None = None,
+        *,
+        exit_code: int = 0,
+        status_reason: str | None = None,
+        container_reason: str | None = None,
+        runs_for: float | None = None,
+    ) -> None:
+        """Say how the attempts of matching jobs end when ``autorun`` or ``run_all`` ends them.
+
+        ``job_name`` and ``job_definition`` are patterns, as the JOB_NAME and JOB_DEFINITION
+        filters of ListJobs take them (a trailing ``*`` is a prefix); at least one is given, and a
+        job matches when it matches every one given. Later rules win. ``exit_code`` 0 succeeds;
+        any other fails the attempt, retried as the job's retryStrategy says. ``status_reason``
+        and ``container_reason`` become the attempt's statusReason and container reason.
+        ``runs_for`` keeps a matching job RUNNING that many seconds of the fake's clock under
+        ``autorun``; a job whose ``timeout.attemptDurationSeconds`` is shorter is stopped at its
+        timeout instead, as AWS stops it (FAILED, not retried)."""
+        rule = _autopilot.outcome(
+            job_name, job_definition, exit_code, status_reason, container_reason, runs_for
+        )
+        with self._store.lock:
+            self._autopilot.outcomes.append(rule)
 
     # Faults
 
@@ -782,6 +881,26 @@ class FakeBatch:
         with self._store.lock:
             calls = list(self.calls)
         _calls.assert_not_called(calls, operation, params)
+
+    # Reset (for a server that outlives one test: the HTTP endpoint's POST /_fakebatch/reset)
+
+    def reset(self) -> None:
+        """Empty the fake and keep its options: no queues, job definitions, compute environments,
+        jobs, tags, logged calls, pending injected faults or ``outcome`` rules, and the rate
+        limit's allowance full again. Its region, account, seed, clock, ``autorun`` and other
+        options stay; ids go on from where they were, so no id is given twice.
+        ``unsupported_calls`` stays too: the fixture still fails a test that called an
+        operation the fake does not implement."""
+        with self._store.lock:
+            _reset.empty(self._store)
+            self.calls.clear()
+            self._faults = Faults()
+            if self.rate_limit is not None:
+                self._rate_limit = RateLimit(self.rate_limit)
+            autopilot = self._autopilot
+            self._autopilot = _autopilot.Autopilot(
+                self._store, autopilot.autorun, autopilot.visibility_lag
+            )
 
     def _expire(self) -> None:
         self._store.expire(self.clock.now_ms())

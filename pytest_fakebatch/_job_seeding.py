@@ -63,8 +63,8 @@ class JobSeeder:
             _seeding.check_name("job name", job_name, _seeding.JOB_NAME)
         _seeding.check_optional_str("status_reason", status_reason)
         _seeding.check_optional_str("share_identifier", share_identifier)
+        _seeding.check_created_at(created_at)
         for label, value in (
-            ("created_at", created_at),
             ("started_at", started_at),
             ("stopped_at", stopped_at),
             ("exit_code", exit_code),
@@ -246,7 +246,7 @@ class JobSeeder:
         """The common part of an array or multi-node job, before its children are known."""
         if job_name is not None:
             _seeding.check_name("job name", job_name, _seeding.JOB_NAME)
-        _seeding.check_optional_int("created_at", created_at)
+        _seeding.check_created_at(created_at)
         queue = self._resolve_queue(job_queue, self._region(region))
         definition = self._resolve_job_definition(job_definition, queue.region)
         return Job(

@@ -11,6 +11,8 @@ than the job's latest timestamp, whatever the test did to the clock.
 
 from __future__ import annotations
 
+import contextlib
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -27,7 +29,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
     from ._store import Store
 
@@ -160,9 +162,10 @@ def complete(store: Store, job_id: str, *, exit_code: int = 0, reason: str | Non
     return _save(store, [_attempt_ends(_running(job, at), at, exit_code, reason)])[0]
 
 
-def run_all(store: Store) -> None:
+def run_all(store: Store, ending: Callable[[Job, int], Job] | None = None) -> None:
     """Every job to its end: each taken step by step as far as it can go, each RUNNING job
-    completed with exit code 0, dependencies honoured (a job whose dependency failed fails).
+    completed with exit code 0 (or as ``ending(job, at)`` ends its attempt: the autopilot's
+    outcomes), dependencies honoured (a job whose dependency failed fails).
 
     A pass takes every job, in the order they were added, as far as its dependencies let it; a
     job held up by one that finishes later in the pass moves on the next. A SEQUENTIAL array
@@ -177,7 +180,7 @@ def run_all(store: Store) -> None:
             while job.status not in FINISHED_STATUSES:
                 at = _now(store, job)
                 if job.status == "RUNNING":
-                    new = _attempt_ends(job, at, 0, None)
+                    new = _attempt_ends(job, at, 0, None) if ending is None else ending(job, at)
                 else:
                     step = _next_step(store, job)
                     if step is None:
@@ -387,12 +390,21 @@ def _failed(
 
 
 def _ended_attempt(
-    job: Job, status: JobStatus, at: int, exit_code: int | None, reason: str | None
+    job: Job,
+    status: JobStatus,
+    at: int,
+    exit_code: int | None,
+    reason: str | None,
+    container_reason: str | None = None,
 ) -> Job:
     """A started job finishes: its attempt is recorded with the exit code."""
     reason = CONTAINER_EXITED if reason is None else reason
     attempt = Attempt(
-        started_at=job.started_at, stopped_at=at, exit_code=exit_code, status_reason=reason
+        started_at=job.started_at,
+        stopped_at=at,
+        exit_code=exit_code,
+        reason=container_reason,
+        status_reason=reason,
     )
     return attrs.evolve(
         job,
@@ -404,11 +416,13 @@ def _ended_attempt(
     )
 
 
-def _attempt_ends(job: Job, at: int, exit_code: int, reason: str | None) -> Job:
+def _attempt_ends(
+    job: Job, at: int, exit_code: int, reason: str | None, container_reason: str | None = None
+) -> Job:
     """A RUNNING job's container exits: success, a retry, or failure (the retry strategy)."""
     if exit_code == 0:
-        return _ended_attempt(job, "SUCCEEDED", at, 0, reason)
-    failed = _ended_attempt(job, "FAILED", at, exit_code, reason)
+        return _ended_attempt(job, "SUCCEEDED", at, 0, reason, container_reason)
+    failed = _ended_attempt(job, "FAILED", at, exit_code, reason, container_reason)
     if not _retries(job.spec.get("retryStrategy"), len(failed.attempts), exit_code, failed):
         return failed
     # Back to RUNNABLE for another attempt; what the attempt ended with stays in `attempts`.
@@ -428,13 +442,14 @@ def _retries(
     """Whether the retry strategy gives a failed attempt another go (API RetryStrategy)."""
     if not strategy or attempts_made >= strategy.get("attempts", 1):
         return False
+    container_reason = (job.attempts[-1].reason if job.attempts else None) or ""
     for rule in strategy.get("evaluateOnExit") or ():
         # "If none of the listed conditions match, then the job is retried"; the first
         # matching one decides. Patterns match exactly, or as a prefix when they end with *.
         if (
             _glob(rule.get("onExitCode"), str(exit_code))
             and _glob(rule.get("onStatusReason"), job.status_reason or "")
-            and _glob(rule.get("onReason"), "")
+            and _glob(rule.get("onReason"), container_reason)
         ):
             return str(rule.get("action", "")).upper() == "RETRY"
     return True
@@ -446,6 +461,77 @@ def _glob(pattern: str | None, value: str) -> bool:
     if pattern.endswith("*"):
         return value.startswith(pattern[:-1])
     return value == pattern
+
+
+# The autopilot's hooks (_autopilot decides when these run; the moves are the ones above)
+
+# The moment a catch-up of the autopilot dates the steps it takes (None: the clock's now). A
+# context variable, so other threads (and tasks) reading the fake meanwhile see the clock.
+_stepping_at: ContextVar[int | None] = ContextVar("_stepping_at", default=None)
+
+
+@contextlib.contextmanager
+def dated(at: int) -> Iterator[None]:
+    """Date the moves made inside the block at ``at`` (epoch ms) rather than the clock's now:
+    the autopilot catching up moves each job when its time came."""
+    token = _stepping_at.set(at)
+    try:
+        yield
+    finally:
+        _stepping_at.reset(token)
+
+
+def next_step(store: Store, job: Job) -> JobStatus | None:
+    """The status the scheduler's next step takes a job to (None: it waits, or is RUNNING)."""
+    step = _next_step(store, job)
+    return None if step is None else step[0]
+
+
+def moves_alone(job: Job) -> bool:
+    """Whether a job takes steps of its own: not finished, not an array parent, not a node."""
+    return _moves_alone(job)
+
+
+def ended_attempt(
+    job: Job,
+    at: int,
+    exit_code: int,
+    reason: str | None,
+    *,
+    container_reason: str | None = None,
+    retry: bool = True,
+) -> Job:
+    """A RUNNING job's attempt ends (pure): as ``complete`` ends it, with the container's reason
+    in the attempt; ``retry=False`` when the service ended it (a timeout): no further attempt."""
+    if retry:
+        return _attempt_ends(job, at, exit_code, reason, container_reason)
+    return _ended_attempt(job, "FAILED", at, exit_code, reason, container_reason)
+
+
+def end_attempt(
+    store: Store,
+    job_id: str,
+    exit_code: int,
+    reason: str | None,
+    *,
+    container_reason: str | None = None,
+    retry: bool = True,
+) -> Job:
+    """``ended_attempt`` for a stored RUNNING job; returns it as stored."""
+    job = store.jobs[job_id]
+    return _save(
+        store,
+        [
+            ended_attempt(
+                job,
+                _now(store, job),
+                exit_code,
+                reason,
+                container_reason=container_reason,
+                retry=retry,
+            )
+        ],
+    )[0]
 
 
 # Storing changes
@@ -565,8 +651,9 @@ def _now(store: Store, job: Job) -> int:
     """The clock, but no earlier than any timestamp of the job: its steps never go backwards,
     whatever the test did to the clock (a retried job's last attempt counts too)."""
     last_attempt = job.attempts[-1].stopped_at if job.attempts else 0
+    stepping_at = _stepping_at.get()
     return max(
-        store.clock.now_ms(),
+        store.clock.now_ms() if stepping_at is None else stepping_at,
         job.created_at,
         job.started_at or 0,
         job.stopped_at or 0,

@@ -110,7 +110,12 @@ class Reply:
         message = error.detail
         if error.envelope:
             message = f"Error executing request, Exception : {message}, RequestId: {request_id}"
-        return cls(error.status, request_id, date_ms, {"message": message}, error.code)
+        body = {"message": message}
+        if error.code in _MODELED_ERRORS:
+            body["__type"] = (
+                error.code
+            )  # observed in a captured Batch error (JuliaCloud/AWS.jl#313)
+        return cls(error.status, request_id, date_ms, body, error.code)
 
     def wire_body(self) -> bytes:
         return json.dumps(self.body).encode()

@@ -30,6 +30,8 @@ import botocore.handlers
 import botocore.session
 from botocore.awsrequest import AWSResponse
 
+from . import _block
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
@@ -146,6 +148,7 @@ def _on_before_call(
 ) -> tuple[AWSResponse, dict[str, Any]] | None:
     fake = active_fake()
     if fake is None:
+        _block.check(model.name)  # fake_batch_block: refuse rather than let it reach AWS
         return None
     # botocore puts the client's region in the request context (BaseClient._make_api_call).
     region = context.get("client_region") or fake.region

@@ -174,6 +174,20 @@ def check_optional_str(label: str, value: object) -> None:
         raise TypeError(f"{label} must be a string or None, not {value!r}")
 
 
+#: Epoch milliseconds below this (early 1973) are far more likely epoch seconds given by mistake.
+PLAUSIBLE_MILLISECONDS: Final = 10**11
+
+
+def check_created_at(value: object) -> None:
+    """An int or None; a positive value below 10**11 is refused as plausibly seconds."""
+    check_optional_int("created_at", value)
+    if isinstance(value, int) and 0 < value < PLAUSIBLE_MILLISECONDS:
+        raise ValueError(
+            f"created_at={value!r} looks like seconds since the epoch: timestamps are epoch "
+            f"milliseconds (created_at={value * 1000!r} is that moment in milliseconds)"
+        )
+
+
 def check_optional_int(label: str, value: object) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
         raise TypeError(

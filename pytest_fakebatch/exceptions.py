@@ -43,3 +43,19 @@ class UnhandledCallError(FakeBatchError, AssertionError):
             f"call failed with UnsupportedOperationError and was not sent to AWS:\n{listed}\n"
             "If the test expects that, mark it @pytest.mark.fake_batch(allow_unsupported=True)."
         )
+
+
+class BlockedCallError(FakeBatchError):
+    """Code called AWS Batch while no FakeBatch was active, and ``fake_batch_block`` is on.
+
+    The call fails before anything is signed or sent.
+    """
+
+    def __init__(self, operation: str) -> None:
+        self.operation = operation
+        super().__init__(
+            f"pytest-fakebatch blocked the AWS Batch call {operation!r}: no FakeBatch is active, "
+            "and fake_batch_block = true (or --fake-batch-block) refuses Batch calls made "
+            "outside a fake. The call was not sent to AWS. Use the fake_batch fixture, mark the "
+            "test @pytest.mark.fake_batch, or enter `with FakeBatch():` around the call."
+        )

@@ -199,6 +199,11 @@ class Job:
         return _arns.job_arn_prefix(self.job_queue) + self.job_id
 
     @property
+    def queue_name(self) -> str:
+        """The name of the queue the job was submitted to (``job_queue`` is its ARN)."""
+        return _arns.name_of(self.job_queue)
+
+    @property
     def parent_id(self) -> str | None:
         """The array or multi-node job this child or node belongs to (None for other jobs)."""
         if self.array_index is not None:

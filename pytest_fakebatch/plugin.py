@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import botocore.session
 import pytest
 
+from . import _block
 from ._fake import FakeBatch
 from ._report import failure_section
 from ._routing import ENVIRONMENT
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from collections.abc import Generator, Iterator
 
     from botocore.client import BaseClient
+
+    from ._server import FakeBatchServer
 
 _FAKE_KEYWORDS = tuple(inspect.signature(FakeBatch).parameters)
 _RUN_SEED = pytest.StashKey[int]()
@@ -35,6 +38,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="N",
         help="Run seed for generated job ids and names (default: pytest-randomly's seed, or random).",
     )
+    group.addoption(
+        "--fake-batch-block",
+        action="store_true",
+        default=None,
+        help="Make any AWS Batch call made while no fake is active fail at once (as the "
+        "fake_batch_block ini option does).",
+    )
+    parser.addini(
+        "fake_batch_block",
+        type="bool",
+        default=False,
+        help="Make any AWS Batch call made while no fake is active (in a test without the fake, "
+        "or after the tests) fail at once instead of reaching AWS.",
+    )
     parser.addini(
         "fake_batch_report",
         type="bool",
@@ -44,6 +61,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    _block.push(bool(config.getoption("fake_batch_block") or config.getini("fake_batch_block")))
     # The keywords and defaults come from FakeBatch's signature, so the help cannot fall behind.
     keywords = ", ".join(
         f"{name}={parameter.default!r}"
@@ -53,6 +71,19 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         f"fake_batch({keywords}): configure the fake_batch fixture; the closest marker wins.",
     )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _block.pop()  # the outermost session's setting stays, for atexit hooks
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A test (class, module) marked fake_batch gets the fixture as if it named it, last.
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        marked = item.get_closest_marker("fake_batch") is not None
+        if marked and names is not None and "fake_batch" not in names:
+            names.append("fake_batch")
 
 
 def run_seed(config: pytest.Config) -> int:
@@ -121,11 +152,34 @@ def fake_batch(
             monkeypatch.delenv(name, raising=False)
         else:
             monkeypatch.setenv(name, value)
-    with FakeBatch(**options) as fake:
+    try:
+        fake = FakeBatch(**options)
+    except (TypeError, ValueError) as error:
+        # A bad marker value is the test author's: shown without the fake's own frames.
+        kind = TypeError if isinstance(error, TypeError) else ValueError
+        raise kind(f"@pytest.mark.fake_batch: {error}") from None
+    with fake:
         request.node.stash[_FAKE] = fake
         yield fake
     if fake.unsupported_calls and not fake.allow_unsupported:
         raise UnhandledCallError(fake.unsupported_calls)
+
+
+@pytest.fixture
+def fake_batch_server(fake_batch: FakeBatch) -> Iterator[FakeBatchServer]:
+    """The test's ``fake_batch`` served over HTTP on 127.0.0.1, on a free port: ``endpoint_url``
+    for clients in other processes or languages, ``env`` for a child process's environment."""
+    __tracebackhide__ = True
+    from ._server import FakeBatchServer  # loaded by the tests that use it, not with the plugin
+
+    with FakeBatchServer(fake_batch) as server:
+        yield server
+    if server.errors:
+        pytest.fail(
+            "the fake_batch_server's HTTP server failed (a bug in pytest-fakebatch):\n"
+            + "\n".join(server.errors),
+            pytrace=False,
+        )
 
 
 @pytest.hookimpl(wrapper=True)

@@ -18,6 +18,7 @@ Nothing here imports botocore until a strategy is drawn from (``stores()`` build
 from __future__ import annotations
 
 import string
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
@@ -34,11 +35,12 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from ._fake import FakeBatch
 
 __all__ = [
+    "DEFAULT_STATUS_WEIGHTS",
     "array_jobs",
     "job_names",
     "job_objects",
@@ -169,37 +171,104 @@ def multinode_jobs(max_nodes: int = 8) -> st.SearchStrategy[dict[str, Any]]:
     return _multinode_kwargs(max_nodes)
 
 
+#: Queue names ``stores()`` uses, in order: the first ``queues`` of them.
+_STORE_QUEUES = (*_QUEUES, *(f"queue-{number}" for number in range(4, 11)))
+#: The default weights of the statuses ``stores()`` draws: RUNNING (the status a listing shows
+#: when none is asked for) four times as often as each other, so queues often hold more than a page of it.
+DEFAULT_STATUS_WEIGHTS: Mapping[JobStatus, float] = MappingProxyType(
+    {status: 4.0 if status == "RUNNING" else 1.0 for status in JOB_STATUSES}
+)
+
+
+def _weighted(weights: Mapping[JobStatus, float]) -> st.SearchStrategy[JobStatus]:
+    # Each status repeated in proportion to its weight (to a hundredth), drawn uniformly.
+    scale = 100 / sum(weights.values())
+    pool = [status for status, weight in weights.items() for _ in range(round(weight * scale))]
+    return st.sampled_from(pool)
+
+
 @st.composite
-def _stores(draw: st.DrawFn, max_jobs: int, seed: int | None, wire: bool) -> FakeBatch:
+def _stores(
+    draw: st.DrawFn,
+    min_jobs: int,
+    max_jobs: int,
+    queues: int,
+    weights: Mapping[JobStatus, float],
+    seed: int | None,
+    wire: bool,
+) -> FakeBatch:
     from ._fake import FakeBatch  # imports botocore: only once a store is drawn
 
     fake = FakeBatch(seed=draw(st.integers(0, 2**32 - 1)) if seed is None else seed, wire=wire)
     fake.clock.set(_EPOCH_MS)
-    for queue in _QUEUES:
+    names = _STORE_QUEUES[:queues]
+    for queue in names:
         fake.add_queue(queue)
-    kinds = st.sampled_from(["job", "job", "job", "array", "multinode"])
-    for _ in range(draw(st.integers(0, max_jobs))):
+    statuses = _weighted(weights)
+    # The first queue is the busiest (twice as likely as each other), as a default queue is.
+    queue_names = st.sampled_from([names[0], *names])
+    kinds = st.sampled_from(["job", "jobs", "jobs", "array", "multinode"])
+    wanted = draw(st.integers(min_jobs, max_jobs))
+    added = 0
+    while added < wanted:
         kind = draw(kinds)
-        if kind == "job":
-            fake.add_job(**draw(jobs()))
+        fixed: dict[str, Any] = {"job_queue": draw(queue_names)}
+        if kind in ("job", "jobs"):
+            fixed["status"] = draw(statuses)
+            kwargs = draw(jobs(**fixed))
+            # Several jobs alike, as a test seeds a busy queue: listings reach a second page.
+            room = min(10, wanted - added)
+            count = draw(st.integers(2, room)) if kind == "jobs" and room >= 2 else 1
+            if count > 1:
+                fake.add_jobs(count, **kwargs)
+            else:
+                fake.add_job(**kwargs)
+            added += max(count, 1)
         elif kind == "array":
-            fake.add_array_job(**draw(array_jobs(max_size=5)))
+            fake.add_array_job(**{**draw(array_jobs(max_size=5)), **fixed})
+            added += 1
         else:
-            fake.add_multinode_job(**draw(multinode_jobs(max_nodes=4)))
+            fake.add_multinode_job(**{**draw(multinode_jobs(max_nodes=4)), **fixed})
+            added += 1
     return fake
 
 
 def stores(
-    max_jobs: int = 30, *, seed: int | None = None, wire: bool = False
+    max_jobs: int = 30,
+    *,
+    min_jobs: int = 0,
+    queues: int = 3,
+    status_weights: Mapping[JobStatus, float] | None = None,
+    seed: int | None = None,
+    wire: bool = False,
 ) -> st.SearchStrategy[FakeBatch]:
-    """A FakeBatch, not yet active, holding up to ``max_jobs`` random jobs, array jobs and
-    multi-node jobs in the queues ``default``, ``high-priority`` and ``low_priority``.
+    """A FakeBatch, not yet active, holding from ``min_jobs`` to ``max_jobs`` random jobs,
+    array jobs and multi-node jobs (each counts as one) in ``queues`` queues (1 to 10: ``default``,
+    ``high-priority``, ``low_priority``, then ``queue-4`` and on).
+
+    Plain jobs take their status by ``status_weights`` (a weight per status; those left out are
+    never drawn; default ``DEFAULT_STATUS_WEIGHTS``, RUNNING four times as often as each other),
+    and come alone or several alike, so a queue often holds more than a page of one status.
 
     Activate it in the test body: ``with store: ...``.
     """
+    for label, value in (("max_jobs", max_jobs), ("min_jobs", min_jobs), ("queues", queues)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{label} must be an int, not {value!r}")
     if max_jobs < 0:
         raise ValueError(f"max_jobs must be 0 or more, not {max_jobs!r}")
-    return _stores(max_jobs, seed, wire)
+    if not 0 <= min_jobs <= max_jobs:
+        raise ValueError(f"min_jobs must be from 0 to max_jobs ({max_jobs}), not {min_jobs!r}")
+    if not 1 <= queues <= len(_STORE_QUEUES):
+        raise ValueError(f"queues must be from 1 to {len(_STORE_QUEUES)}, not {queues!r}")
+    weights = DEFAULT_STATUS_WEIGHTS if status_weights is None else dict(status_weights)
+    for status, weight in weights.items():
+        _seeding.check_status(status)
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not weight >= 0:
+            raise ValueError(f"the weight of {status} must be a number, 0 or more, not {weight!r}")
+    if not any(weights.values()):
+        raise ValueError(f"status_weights must give some status a positive weight: {weights!r}")
+    return _stores(min_jobs, max_jobs, queues, weights, seed, wire)
 
 
 def _valid_filter() -> st.SearchStrategy[list[dict[str, Any]]]:

@@ -1338,7 +1338,7 @@ def test_the_unhandled_calls_message_as_shown() -> None:
 def test_the_unknown_marker_keyword_message_as_shown() -> None:
     message = (
         "@pytest.mark.fake_batch got unknown keyword 'regoin'; it takes region, account_id, seed, "
-        "wire, rate_limit, allow_unsupported, retention"
+        "wire, rate_limit, allow_unsupported, retention, autorun, sleep, visibility_lag"
     )
     shown(USAGE, f"`TypeError: {message}`")
 

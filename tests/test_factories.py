@@ -179,9 +179,18 @@ def test_values_follow_the_status(fake: FakeBatch, status: str, expected: dict[s
 
 
 def test_explicit_timestamps_are_kept(fake: FakeBatch) -> None:
-    job = fake.add_job(status="SUCCEEDED", created_at=10, started_at=20, stopped_at=30)
+    job = fake.add_job(
+        status="SUCCEEDED",
+        created_at=1_700_000_000_010,
+        started_at=1_700_000_000_020,
+        stopped_at=1_700_000_000_030,
+    )
 
-    assert (job.created_at, job.started_at, job.stopped_at) == (10, 20, 30)
+    assert (job.created_at, job.started_at, job.stopped_at) == (
+        1_700_000_000_010,
+        1_700_000_000_020,
+        1_700_000_000_030,
+    )
 
 
 @pytest.mark.parametrize(
@@ -200,9 +209,9 @@ def test_explicit_timestamps_are_kept(fake: FakeBatch) -> None:
             "a PENDING job has not finished; it cannot have exit_code",
         ),
         ({"status": "SUCCEEDED", "exit_code": 2}, "a SUCCEEDED job exits with code 0, not 2"),
-        ({"created_at": 10, "started_at": 5}, "started_at (5) is before created_at (10)"),
+        ({"created_at": 0, "started_at": -5}, "started_at (-5) is before created_at (0)"),
         (
-            {"status": "FAILED", "created_at": 1, "started_at": 10, "stopped_at": 5},
+            {"status": "FAILED", "created_at": 0, "started_at": 10, "stopped_at": 5},
             "stopped_at (5) is before started_at (10)",
         ),
         (

@@ -131,9 +131,9 @@ def test_invalid_job_status(fake: FakeBatch, client: BaseClient, status: str) ->
 
 
 def test_newest_first_with_ties_broken_by_job_id(fake: FakeBatch, client: BaseClient) -> None:
-    old = fake.add_jobs(3, "q", created_at=1_000)
-    new = fake.add_jobs(3, "q", created_at=2_000)
-    middle = fake.add_job("q", created_at=1_500)
+    old = fake.add_jobs(3, "q", created_at=1_700_000_001_000)
+    new = fake.add_jobs(3, "q", created_at=1_700_000_002_000)
+    middle = fake.add_job("q", created_at=1_700_000_001_500)
 
     listed = ids(client.list_jobs(jobQueue="q"))
 
@@ -367,23 +367,25 @@ class TestSummaryFields:
         return summary  # type: ignore[no-any-return]
 
     def test_running(self, fake: FakeBatch, client: BaseClient) -> None:
-        job = fake.add_job("q", job_name="train", created_at=1_000, started_at=1_500)
+        job = fake.add_job(
+            "q", job_name="train", created_at=1_700_000_001_000, started_at=1_700_000_001_500
+        )
 
         assert self.summary(client, job) == {
             "jobArn": f"arn:aws:batch:us-east-1:123456789012:job/{job.job_id}",
             "jobId": job.job_id,
             "jobName": "train",
-            "createdAt": 1_000,
+            "createdAt": 1_700_000_001_000,
             "status": "RUNNING",
             "jobDefinition": "arn:aws:batch:us-east-1:123456789012:job-definition/default:1",
-            "startedAt": 1_500,
+            "startedAt": 1_700_000_001_500,
             "container": {},
         }
 
     def test_runnable_has_no_container_and_no_job_definition(
         self, fake: FakeBatch, client: BaseClient
     ) -> None:
-        job = fake.add_job("q", status="RUNNABLE", created_at=1_000)
+        job = fake.add_job("q", status="RUNNABLE", created_at=1_700_000_001_000)
 
         assert set(self.summary(client, job)) == {
             "jobArn",
@@ -408,14 +410,21 @@ class TestSummaryFields:
 
     def test_succeeded(self, fake: FakeBatch, client: BaseClient) -> None:
         job = fake.add_job(
-            "q", status="SUCCEEDED", created_at=1_000, started_at=2_000, stopped_at=3_000
+            "q",
+            status="SUCCEEDED",
+            created_at=1_700_000_001_000,
+            started_at=1_700_000_002_000,
+            stopped_at=1_700_000_003_000,
         )
 
         summary = self.summary(client, job)
 
         assert summary["container"] == {"exitCode": 0}
         assert summary["statusReason"] == "Essential container in task exited"
-        assert (summary["startedAt"], summary["stoppedAt"]) == (2_000, 3_000)
+        assert (summary["startedAt"], summary["stoppedAt"]) == (
+            1_700_000_002_000,
+            1_700_000_003_000,
+        )
 
     def test_failed_with_exit_code_and_reason(self, fake: FakeBatch, client: BaseClient) -> None:
         job = fake.add_job("q", status="FAILED", exit_code=137, status_reason="OutOfMemoryError")

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 from tests.helpers import client_error_detail, ids
 
+T0 = 1_700_000_000_000  # creation times are epoch milliseconds
+
 
 @pytest.fixture
 def fake() -> Iterator[FakeBatch]:
@@ -124,7 +126,9 @@ class TestJobDefinition:
 class TestCreatedAt:
     @pytest.fixture
     def jobs(self, fake: FakeBatch) -> list[str]:
-        return [fake.add_job("q", created_at=t, status="SUCCEEDED").job_id for t in (100, 200, 300)]
+        return [
+            fake.add_job("q", created_at=T0 + t, status="SUCCEEDED").job_id for t in (100, 200, 300)
+        ]
 
     @pytest.mark.parametrize(
         ("name", "value", "expected"),
@@ -139,7 +143,7 @@ class TestCreatedAt:
     def test_strict_bounds_and_any_status(
         self, client: BaseClient, jobs: list[str], name: str, value: str, expected: list[int]
     ) -> None:
-        response = client.list_jobs(jobQueue="q", filters=one_filter(name, value))
+        response = client.list_jobs(jobQueue="q", filters=one_filter(name, str(T0 + int(value))))
 
         assert ids(response) == [jobs[i] for i in expected]
 

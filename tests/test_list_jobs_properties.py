@@ -21,7 +21,9 @@ NAMES = ["train", "Train-2", "TRAIN", "test", "test10", "eval_x"]
 DEFINITIONS = [None, "train", "train:1", "test", "testing"]
 SHARES = [None, "a", "b"]
 
-created = st.one_of(st.none(), st.integers(1_000, 1_020))  # narrow: many createdAt ties
+# Epoch milliseconds (factories refuse plausible seconds), in a narrow range: many ties.
+T0 = 1_700_000_000_000
+created = st.one_of(st.none(), st.integers(T0 + 1_000, T0 + 1_020))
 common = {
     "job_queue": st.sampled_from(QUEUES),
     "job_name": st.sampled_from(NAMES),
@@ -62,7 +64,7 @@ stores = st.lists(st.one_of(simple_jobs, array_jobs, multinode_jobs), max_size=3
 
 
 def build(fake: FakeBatch, specs: list[tuple[str, dict[str, Any]]]) -> None:
-    fake.clock.set(1_010)
+    fake.clock.set(T0 + 1_010)
     for name in QUEUES:
         fake.add_queue(name)
     fake.add_job_definition("train")
@@ -89,7 +91,7 @@ def filters() -> st.SearchStrategy[dict[str, Any]]:
             "arn:aws:batch:us-east-1:123456789012:job-definition/train:2",
         ]
     )
-    times = st.integers(995, 1_025).map(str)
+    times = st.integers(T0 + 995, T0 + 1_025).map(str)
     return st.one_of(
         st.builds(lambda v: {"name": "JOB_NAME", "values": [v]}, name_values),
         st.builds(lambda v: {"name": "JOB_DEFINITION", "values": [v]}, definition_values),

@@ -22,7 +22,7 @@ job_specs = st.lists(
         {
             "job_queue": st.sampled_from(QUEUES),
             "status": st.sampled_from(STATUSES),
-            "created_at": st.one_of(st.none(), st.integers(0, 50)),
+            "created_at": st.one_of(st.none(), st.integers(1_700_000_000_000, 1_700_000_000_050)),
             "share_identifier": st.one_of(st.none(), st.sampled_from(["a", "b"])),
         }
     ),

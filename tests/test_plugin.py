@@ -229,7 +229,8 @@ def test_the_marker_is_registered(pytester: pytest.Pytester) -> None:
         [
             "@pytest.mark.fake_batch(region='us-east-1', account_id='123456789012', seed=None, "
             "wire=False, rate_limit=None, allow_unsupported=False, "
-            "retention=datetime.timedelta(days=7)): *"
+            "retention=datetime.timedelta(days=7), autorun=None, sleep='real', "
+            "visibility_lag=0): *"
         ]
     )
 

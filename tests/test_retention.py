@@ -119,7 +119,7 @@ def test_retention_counts_from_when_the_job_finished(batch: BaseClient, fake: Fa
 
 
 def test_a_seeded_job_counts_from_its_seeding(batch: BaseClient, fake: FakeBatch) -> None:
-    old = fake.add_job("q", status="SUCCEEDED", created_at=1000, stopped_at=2000)
+    old = fake.add_job("q", status="SUCCEEDED", created_at=T0 - 2000, stopped_at=T0 - 1000)
 
     fake.clock.advance(59)
     kept = visible(batch, fake, old.job_id)

@@ -133,7 +133,7 @@ def test_bad_strategy_arguments(strategy: Any, kwargs: dict[str, Any], message: 
     kwargs=st.one_of(
         fbst.jobs(created_at=1_800_000_000_000),
         fbst.jobs(status="SUCCEEDED", started_at=1_700_000_000_020),
-        fbst.jobs(status="FAILED", created_at=5, stopped_at=10_000_000),
+        fbst.jobs(status="FAILED", created_at=100_000_000_005, stopped_at=100_010_000_000),
     )
 )
 def test_jobs_draws_timestamps_around_fixed_ones(kwargs: dict[str, Any]) -> None:
