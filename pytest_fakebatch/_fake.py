@@ -257,6 +257,7 @@ class FakeBatch:
         exit_code: int | None = None,
         share_identifier: str | None = None,
         region: str | None = None,
+        container_reason: str | None = None,
     ) -> Job:
         """Add one job in ``status``; values left out are filled in consistently with it.
 
@@ -276,6 +277,7 @@ class FakeBatch:
             exit_code=exit_code,
             share_identifier=share_identifier,
             region=region,
+            container_reason=container_reason,
         )[0]
 
     def add_jobs(
@@ -293,8 +295,10 @@ class FakeBatch:
         exit_code: int | None = None,
         share_identifier: str | None = None,
         region: str | None = None,
+        container_reason: str | None = None,
     ) -> list[Job]:
-        """Add ``count`` jobs that share these values, each with its own id and generated name."""
+        """Add ``count`` jobs that share these values, each with its own id and generated name.
+        ``container_reason`` is a finished job's ``container.reason`` (its attempt's)."""
         return self._jobs.add_jobs(
             count,
             job_queue,
@@ -308,6 +312,7 @@ class FakeBatch:
             exit_code=exit_code,
             share_identifier=share_identifier,
             region=region,
+            container_reason=container_reason,
         )
 
     def add_array_job(
@@ -377,14 +382,21 @@ class FakeBatch:
         *,
         reason: str | None = None,
         exit_code: int | None = None,
+        container_reason: str | None = None,
     ) -> Job:
         """Move a job forward to ``status`` (any later status, or FAILED), stamping startedAt and
-        stoppedAt from the clock. ``reason`` becomes its statusReason; ``exit_code`` is for a
-        finished job. An array parent follows its children: move them instead."""
+        stoppedAt from the clock. ``reason`` becomes its statusReason; ``exit_code`` and
+        ``container_reason`` (``container.reason``, e.g. ``CannotPullContainerError: ...``) are
+        for a finished job. An array parent follows its children: move them instead."""
         with self._store.lock:
             self._expire()
             return _lifecycle.set_status(
-                self._store, job_id, status, reason=reason, exit_code=exit_code
+                self._store,
+                job_id,
+                status,
+                reason=reason,
+                exit_code=exit_code,
+                container_reason=container_reason,
             )
 
     def advance(self, job_id: str | None = None) -> list[Job]:
@@ -396,13 +408,27 @@ class FakeBatch:
             self._expire()
             return _lifecycle.advance(self._store, job_id)
 
-    def complete(self, job_id: str, *, exit_code: int = 0, reason: str | None = None) -> Job:
+    def complete(
+        self,
+        job_id: str,
+        *,
+        exit_code: int = 0,
+        reason: str | None = None,
+        container_reason: str | None = None,
+    ) -> Job:
         """End the job's current attempt: SUCCEEDED for exit code 0; otherwise back to RUNNABLE
         while its retryStrategy allows another attempt, else FAILED. Runs the job first if it is
-        not RUNNING yet; for an array parent, ends every unfinished child."""
+        not RUNNING yet; for an array parent, ends every unfinished child. ``reason`` is the
+        statusReason, ``container_reason`` the attempt's ``container.reason``."""
         with self._store.lock:
             self._expire()
-            return _lifecycle.complete(self._store, job_id, exit_code=exit_code, reason=reason)
+            return _lifecycle.complete(
+                self._store,
+                job_id,
+                exit_code=exit_code,
+                reason=reason,
+                container_reason=container_reason,
+            )
 
     def run_all(self) -> None:
         """Run every job to its end, step by step, each attempt exiting 0, dependencies honoured:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import _arns, _seeding
+from ._operations._overrides import node_ranges
 from ._operations.jobs import job_spec
 from .models import (
     ARRAY_PARENT_STATUSES,
@@ -54,6 +55,7 @@ class JobSeeder:
         exit_code: int | None = None,
         share_identifier: str | None = None,
         region: str | None = None,
+        container_reason: str | None = None,
     ) -> list[Job]:
         """Add ``count`` jobs that share these values, each with its own id and generated name."""
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
@@ -63,6 +65,9 @@ class JobSeeder:
             _seeding.check_name("job name", job_name, _seeding.JOB_NAME)
         _seeding.check_optional_str("status_reason", status_reason)
         _seeding.check_optional_str("share_identifier", share_identifier)
+        _seeding.check_optional_str("container_reason", container_reason)
+        if container_reason is not None and status not in FINISHED_STATUSES:
+            raise ValueError(f"a {status} job has not finished; it has no container_reason")
         for label, value in (
             ("created_at", created_at),
             ("started_at", started_at),
@@ -89,7 +94,13 @@ class JobSeeder:
                     share_identifier=share_identifier,
                     spec=spec,
                     **_seeding.lifecycle(
-                        status, created, started_at, stopped_at, status_reason, exit_code
+                        status,
+                        created,
+                        started_at,
+                        stopped_at,
+                        status_reason,
+                        exit_code,
+                        container_reason,
                     ),
                 )
                 self._store.add_job(job)
@@ -217,15 +228,19 @@ class JobSeeder:
                 nodes=nodes,
             )
             if "nodeProperties" in parent.spec:  # a multinode job definition: as seeded
+                definition = self._store.find_job_definition_arn(parent.job_definition)
+                assert definition is not None
+                ranges = definition.properties["nodeProperties"]["nodeRangeProperties"]
                 node_properties = {
                     **parent.spec["nodeProperties"],
                     "numNodes": num_nodes,
                     "mainNode": main_node,
+                    # The definition's ranges over this many nodes: each node's container.
+                    "nodeRangeProperties": node_ranges(ranges, [], num_nodes),
                 }
-                parent = attrs.evolve(
-                    parent,
-                    spec=MappingProxyType({**parent.spec, "nodeProperties": node_properties}),
-                )
+                spec = MappingProxyType({**parent.spec, "nodeProperties": node_properties})
+                nodes = tuple(attrs.evolve(node, spec=spec) for node in parent.nodes)
+                parent = attrs.evolve(parent, spec=spec, nodes=nodes)
             return self._add_family(parent)
 
     def _add_family(self, parent: Job) -> Job:

@@ -48,8 +48,10 @@ def set_status(
     *,
     reason: str | None = None,
     exit_code: int | None = None,
+    container_reason: str | None = None,
 ) -> Job:
-    """Move a job forward to ``status``, skipping steps if asked: any later status, or FAILED."""
+    """Move a job forward to ``status``, skipping steps if asked: any later status, or FAILED.
+    ``container_reason`` is the ended attempt's ``container.reason`` (a finished job's only)."""
     job = _movable(store, job_id, "set_status")
     if status not in JOB_STATUSES:
         raise ValueError(f"status must be one of {', '.join(JOB_STATUSES)}; got {status!r}")
@@ -59,6 +61,9 @@ def set_status(
             f"job {job_id} is {job.status}; it can move to {', '.join(allowed)}, not {status}"
         )
     _check_reason(reason)
+    _check_reason(container_reason, "container_reason")
+    if container_reason is not None and status not in FINISHED_STATUSES:
+        raise ValueError(f"a {status} job has not finished; it has no container_reason")
     if exit_code is not None:
         _check_exit_code(exit_code)
         if status not in FINISHED_STATUSES:
@@ -66,10 +71,14 @@ def set_status(
         if status == "SUCCEEDED" and exit_code != 0:
             raise ValueError(f"a SUCCEEDED job exits with code 0, not {exit_code}")
     at = _now(store, job)
-    if status == "SUCCEEDED" or (status == "FAILED" and exit_code is not None):
+    if status == "SUCCEEDED" or (
+        status == "FAILED" and (exit_code is not None or container_reason is not None)
+    ):
+        # A container reason belongs to an attempt: a FAILED job given one made an attempt
+        # (without an exit code unless given: a container that could not start has none).
         ran = job if job.started_at is not None else _step(job, "RUNNING", at)
         code = 0 if status == "SUCCEEDED" else exit_code
-        moved = _ended_attempt(ran, status, at, code, reason)
+        moved = _ended_attempt(ran, status, at, code, reason, container_reason)
     elif status == "FAILED":
         moved = _failed(job, at, reason, exit_code=1 if job.started_at is not None else None)
     else:
@@ -117,12 +126,21 @@ def advance(store: Store, job_id: str | None = None) -> list[Job]:
     return _save(store, moved)
 
 
-def complete(store: Store, job_id: str, *, exit_code: int = 0, reason: str | None = None) -> Job:
+def complete(
+    store: Store,
+    job_id: str,
+    *,
+    exit_code: int = 0,
+    reason: str | None = None,
+    container_reason: str | None = None,
+) -> Job:
     """End the job's current attempt with ``exit_code``: SUCCEEDED for 0; otherwise RUNNABLE
     again while its retryStrategy allows another attempt, else FAILED. A job not yet RUNNING is
-    run first; an array parent's unfinished children all end this way."""
+    run first; an array parent's unfinished children all end this way. ``container_reason`` is
+    the attempt's ``container.reason`` (what evaluateOnExit's ``onReason`` matches)."""
     _check_exit_code(exit_code)
     _check_reason(reason)
+    _check_reason(container_reason, "container_reason")
     job = _known(store, job_id)
     if job.array_size is not None:
         if job.status in FINISHED_STATUSES:
@@ -135,12 +153,19 @@ def complete(store: Store, job_id: str, *, exit_code: int = 0, reason: str | Non
             _check_can_run(store, child, ending)
         # One moment for all, no earlier than any child's latest timestamp.
         at = max((_now(store, c) for c in children), default=_now(store, job))
-        _save(store, [_attempt_ends(_running(c, at), at, exit_code, reason) for c in children])
+        _save(
+            store,
+            [
+                _attempt_ends(_running(c, at), at, exit_code, reason, container_reason)
+                for c in children
+            ],
+        )
         return store.jobs[job_id]
     job = _movable(store, job_id, "complete")
     _check_can_run(store, job)
     at = _now(store, job)
-    return _save(store, [_attempt_ends(_running(job, at), at, exit_code, reason)])[0]
+    ended = _attempt_ends(_running(job, at), at, exit_code, reason, container_reason)
+    return _save(store, [ended])[0]
 
 
 def run_all(store: Store) -> None:
@@ -366,12 +391,22 @@ def _failed(
 
 
 def _ended_attempt(
-    job: Job, status: JobStatus, at: int, exit_code: int | None, reason: str | None
+    job: Job,
+    status: JobStatus,
+    at: int,
+    exit_code: int | None,
+    reason: str | None,
+    container_reason: str | None = None,
 ) -> Job:
-    """A started job finishes: its attempt is recorded with the exit code."""
+    """A started job finishes: its attempt is recorded with the exit code and the container's
+    reason."""
     reason = CONTAINER_EXITED if reason is None else reason
     attempt = Attempt(
-        started_at=job.started_at, stopped_at=at, exit_code=exit_code, status_reason=reason
+        started_at=job.started_at,
+        stopped_at=at,
+        exit_code=exit_code,
+        reason=container_reason,
+        status_reason=reason,
     )
     return attrs.evolve(
         job,
@@ -383,11 +418,13 @@ def _ended_attempt(
     )
 
 
-def _attempt_ends(job: Job, at: int, exit_code: int, reason: str | None) -> Job:
+def _attempt_ends(
+    job: Job, at: int, exit_code: int, reason: str | None, container_reason: str | None = None
+) -> Job:
     """A RUNNING job's container exits: success, a retry, or failure (the retry strategy)."""
     if exit_code == 0:
-        return _ended_attempt(job, "SUCCEEDED", at, 0, reason)
-    failed = _ended_attempt(job, "FAILED", at, exit_code, reason)
+        return _ended_attempt(job, "SUCCEEDED", at, 0, reason, container_reason)
+    failed = _ended_attempt(job, "FAILED", at, exit_code, reason, container_reason)
     if not _retries(job.spec.get("retryStrategy"), len(failed.attempts), exit_code, failed):
         return failed
     # Back to RUNNABLE for another attempt; what the attempt ended with stays in `attempts`.
@@ -413,7 +450,7 @@ def _retries(
         if (
             _glob(rule.get("onExitCode"), str(exit_code))
             and _glob(rule.get("onStatusReason"), job.status_reason or "")
-            and _glob(rule.get("onReason"), "")
+            and _glob(rule.get("onReason"), job.attempts[-1].reason or "")
         ):
             return str(rule.get("action", "")).upper() == "RETRY"
     return True
@@ -557,6 +594,6 @@ def _check_exit_code(exit_code: object) -> None:
         raise TypeError(f"exit_code must be an int, not {exit_code!r}")
 
 
-def _check_reason(reason: object) -> None:
+def _check_reason(reason: object, label: str = "reason") -> None:
     if reason is not None and not isinstance(reason, str):
-        raise TypeError(f"reason must be a string or None, not {reason!r}")
+        raise TypeError(f"{label} must be a string or None, not {reason!r}")

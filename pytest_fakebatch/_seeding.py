@@ -71,8 +71,10 @@ def lifecycle(
     stopped_at: int | None = None,
     status_reason: str | None = None,
     exit_code: int | None = None,
+    container_reason: str | None = None,
 ) -> dict[str, Any]:
-    """The status-dependent fields of a job created at ``created``, checked and filled in."""
+    """The status-dependent fields of a job created at ``created``, checked and filled in.
+    ``container_reason`` is a finished job's attempt's ``container.reason``."""
     status_reason, exit_code = check_for_status(
         status, started_at, stopped_at, status_reason, exit_code
     )
@@ -90,6 +92,7 @@ def lifecycle(
                 started_at=started,
                 stopped_at=stopped,
                 exit_code=exit_code,
+                reason=container_reason,
                 status_reason=status_reason,
             ),
         )

@@ -17,6 +17,7 @@ import attrs
 
 from .._errors import client_exception
 from ._checks import (
+    EKS_POD,
     KEY_VALUE_PAIRS,
     MAX_SCHEDULING_PRIORITY,
     RESOURCE_REQUIREMENTS,
@@ -34,6 +35,7 @@ from ._checks import (
     retry_strategy,
     timeout,
 )
+from ._overrides import target_nodes
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -93,7 +95,7 @@ _REGISTER_SHAPES: dict[str, Shape] = {
     "timeout": TIMEOUT,
     "tags": dict,
     "platformCapabilities": [str],
-    "eksProperties": dict,
+    "eksProperties": {"podProperties": EKS_POD},
     "ecsProperties": dict,
     "consumableResourceProperties": dict,
 }
@@ -328,6 +330,7 @@ def _check_nodes(nodes: Any) -> None:
     for node_range in ranges:
         if not isinstance(node_range, dict) or not isinstance(node_range.get("targetNodes"), str):
             raise client_exception("Each node range needs targetNodes.")  # chosen
+        target_nodes(node_range["targetNodes"], num_nodes)  # a range, or a ClientException
         if node_range.get("container") is not None:
             # "This is required but can be specified in several places for multi-node parallel
             # (MNP) jobs. It must be specified for each node at least once."
