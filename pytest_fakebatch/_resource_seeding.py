@@ -24,9 +24,11 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 #: What a MANAGED compute environment seeded without compute_resources gets: EC2 instances of the
-#: "optimal" family, scaled from 0 to 256 vCPUs, as the console's defaults.
+#: "optimal" family, scaled from 0 to 256 vCPUs, as the console's defaults, with the instance
+#: role AWS's examples name (an EC2 environment needs one).
 DEFAULT_COMPUTE_RESOURCES: Final[dict[str, Any]] = {
     "type": "EC2",
+    "instanceRole": "ecsInstanceRole",
     "allocationStrategy": "BEST_FIT_PROGRESSIVE",
     "minvCpus": 0,
     "maxvCpus": 256,

@@ -200,6 +200,7 @@ DEFAULT_CONTAINER: Final[dict[str, Any]] = {
     "environment": [],
     "mountPoints": [],
     "ulimits": [],
+    "secrets": [],
 }
 
 

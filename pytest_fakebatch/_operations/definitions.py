@@ -57,13 +57,22 @@ VCPU_DETAIL: Final = "vCPU is not provided."
 # #967, but its text was cut off).
 MEMORY_DETAIL: Final = "Memory is not provided."
 
-#: What DescribeJobDefinitions shows in a container registered without them (observed in AWS's
-#: describe-job-definitions example, which also shows environment, as a list in the model).
+#: What DescribeJobDefinitions shows in a container registered without them: observed in a real
+#: API answer kept by terraform-provider-aws (container_properties_test.go: command, volumes,
+#: environment, mountPoints, ulimits, resourceRequirements and secrets, all empty) and in AWS's
+#: describe-job-definitions example.
 _CONTAINER_DEFAULTS: Final[dict[str, Any]] = {
+    "command": [],
     "volumes": [],
     "environment": [],
     "mountPoints": [],
     "ulimits": [],
+    "resourceRequirements": [],
+    "secrets": [],
+}
+#: A Fargate container registered without a platform version gets LATEST (the same answer).
+_FARGATE_DEFAULTS: Final[dict[str, Any]] = {
+    "fargatePlatformConfiguration": {"platformVersion": "LATEST"}
 }
 _BODIES: Final = ("containerProperties", "ecsProperties", "eksProperties", "nodeProperties")
 _WHOLE = re.compile(r"[0-9]+")
@@ -256,17 +265,27 @@ def _as_described(params: Mapping[str, Any]) -> dict[str, Any]:
         if key in _REGISTER_SHAPES and key not in ("jobDefinitionName", "type", "tags")
     }
     properties.setdefault("parameters", {})  # observed: {} when none were given
+    fargate = "FARGATE" in (properties.get("platformCapabilities") or [])
     if "containerProperties" in properties:
-        properties["containerProperties"] = {
-            **_CONTAINER_DEFAULTS,
-            **properties["containerProperties"],
-        }
+        properties["containerProperties"] = _described_container(
+            properties["containerProperties"], fargate
+        )
     for node_range in (properties.get("nodeProperties") or {}).get("nodeRangeProperties", []):
         if isinstance(node_range.get("container"), dict):
-            node_range["container"] = {**_CONTAINER_DEFAULTS, **node_range["container"]}
+            node_range["container"] = _described_container(node_range["container"], fargate)
     # "The valid values are ECS (default) or EKS."
     properties["containerOrchestrationType"] = "EKS" if "eksProperties" in properties else "ECS"
     return properties
+
+
+def _described_container(container: dict[str, Any], fargate: bool) -> dict[str, Any]:
+    """A container as DescribeJobDefinitions shows it: the empty lists AWS fills in, LATEST on
+    Fargate, and ``logConfiguration.secretOptions`` empty when not given (the same answer)."""
+    described = {**_CONTAINER_DEFAULTS, **(_FARGATE_DEFAULTS if fargate else {}), **container}
+    log = described.get("logConfiguration")
+    if isinstance(log, dict):
+        described["logConfiguration"] = {"secretOptions": [], **log}
+    return described
 
 
 def _check_container(container: Any, fargate: bool) -> None:
