@@ -44,5 +44,5 @@ def instance_types() -> frozenset[str]:
     import botocore.session  # only when an environment names instance types
 
     model = botocore.session.get_session().get_service_model("ec2")
-    types = model.shape_for("InstanceType").enum
+    types: list[str] = model.shape_for("InstanceType").enum  # type: ignore[attr-defined]
     return frozenset(types) | {name.partition(".")[0] for name in types} | set(BATCH_CHOICES)
