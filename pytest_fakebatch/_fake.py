@@ -16,6 +16,7 @@ from ._faults import THROTTLED, Faults, RateLimit
 from ._job_seeding import JobSeeder
 from ._operations import OPERATIONS
 from ._render import Reply
+from ._shown import shown
 from ._store import Store
 from .exceptions import UnsupportedOperationError
 from .factories import IdFactory, random_seed
@@ -592,11 +593,18 @@ def _retention_ms(retention: object) -> int | None:
     if isinstance(retention, timedelta):
         seconds = retention.total_seconds()
     elif isinstance(retention, (int, float)) and not isinstance(retention, bool):
-        seconds = float(retention)
+        try:
+            seconds = float(retention)
+        except OverflowError:  # an int too big for a float: far past any clock
+            raise ValueError(
+                f"retention must be finite seconds, 0 or more, not {shown(retention)}"
+            ) from None
     else:
         raise TypeError(
-            f"retention must be a timedelta, a number of seconds or None, not {retention!r}"
+            f"retention must be a timedelta, a number of seconds or None, not {shown(retention)}"
         )
-    if not 0 <= seconds < float("inf"):  # also refuses NaN
-        raise ValueError(f"retention must be finite seconds, 0 or more, not {retention!r}")
+    # Also refuses NaN, and what overflows once in milliseconds (an int too big for a float
+    # never reaches here: float() refused it above).
+    if not 0 <= seconds * 1000 < float("inf"):
+        raise ValueError(f"retention must be finite seconds, 0 or more, not {shown(retention)}")
     return round(seconds * 1000)

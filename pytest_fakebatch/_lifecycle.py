@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._seeding import check_exit_code
 from .models import (
     CONTAINER_EXITED,
     FINISHED_STATUSES,
@@ -590,8 +591,7 @@ def _now(store: Store, job: Job) -> int:
 
 
 def _check_exit_code(exit_code: object) -> None:
-    if isinstance(exit_code, bool) or not isinstance(exit_code, int):
-        raise TypeError(f"exit_code must be an int, not {exit_code!r}")
+    check_exit_code(exit_code)
 
 
 def _check_reason(reason: object, label: str = "reason") -> None:

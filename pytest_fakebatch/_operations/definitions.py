@@ -77,6 +77,10 @@ _FARGATE_DEFAULTS: Final[dict[str, Any]] = {
 _BODIES: Final = ("containerProperties", "ecsProperties", "eksProperties", "nodeProperties")
 _WHOLE = re.compile(r"[0-9]+")
 _DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")
+#: A revision: ASCII digits few enough for int() (which refuses over 4,300).
+_REVISION = re.compile(r"[0-9]{1,18}")
+#: Digits past which a vCPU or memory value is simply huge (int() refuses over 4,300).
+_MAX_DIGITS = 18
 
 # The parts of a container the fake reads (ContainerProperties in the service model).
 _CONTAINER: Shape = {
@@ -317,8 +321,8 @@ def _check_container(container: Any, fargate: bool) -> None:
                 f"{kind} is given both in resourceRequirements and as "
                 f"{'vcpus' if kind == 'VCPU' else 'memory'}; give it once."
             )
-    vcpu = float(given["VCPU"]) if "VCPU" in given else vcpus
-    mib = int(given["MEMORY"]) if "MEMORY" in given else memory
+    vcpu = _number(given["VCPU"]) if "VCPU" in given else vcpus
+    mib = _number(given["MEMORY"]) if "MEMORY" in given else memory
     if vcpu is None:
         raise client_exception(VCPU_DETAIL)
     if mib is None:
@@ -327,8 +331,18 @@ def _check_container(container: Any, fargate: bool) -> None:
         raise client_exception(f"vCPU must be at least {MIN_VCPUS}, got {vcpu:g}.")  # chosen
     if mib < MIN_MEMORY_MIB:
         raise client_exception(  # chosen
-            f"Memory must be at least {MIN_MEMORY_MIB} MiB, got {mib}."
+            f"Memory must be at least {MIN_MEMORY_MIB} MiB, got {mib:g}."
         )
+
+
+def _number(value: str) -> float:
+    """A checked resource value (digits, perhaps a fraction) as a number: one too long for
+    int() or float() is a number too big to matter (checks only compare it with minimums)."""
+    whole, _, fraction = value.partition(".")
+    whole = whole.lstrip("0") or "0"
+    if len(whole) > _MAX_DIGITS:
+        return float(10**_MAX_DIGITS)
+    return float(f"{whole}.{fraction[:_MAX_DIGITS] or 0}")
 
 
 def _check_nodes(nodes: Any) -> None:
@@ -366,7 +380,7 @@ def _revision(store: Store, region: str, reference: str) -> str | None:
         name, _, revision = reference.rpartition(":")
         definition = (
             store.job_definition_revision(region, name, int(revision))
-            if name and _WHOLE.fullmatch(revision)
+            if name and _REVISION.fullmatch(revision)
             else None
         )
     return definition.arn if definition is not None and definition.region == region else None
