@@ -46,11 +46,13 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-            raise TypeError(f"Clock.advance() takes a number of seconds, not {seconds!r}")
+            raise TypeError(f"Clock.advance() takes a number of seconds, not {shown(seconds)}")
         if isinstance(seconds, float) and not math.isfinite(seconds):
-            raise ValueError(f"Clock.advance() takes a finite number of seconds, not {seconds!r}")
+            raise ValueError(
+                f"Clock.advance() takes a finite number of seconds, not {shown(seconds)}"
+            )
         if seconds < 0:
-            raise ValueError(f"the clock only moves forward; got {seconds!r} seconds")
+            raise ValueError(f"the clock only moves forward; got {shown(seconds)} seconds")
         # Whole seconds stay ints (exact at any size); a float's product may overflow to inf.
         product = seconds * 1000
         if isinstance(product, float) and not math.isfinite(product):
@@ -58,7 +60,7 @@ class Clock:
         step = round(product)
         if self.now_ms() + step > MAX_MS:
             raise ValueError(
-                f"Clock.advance({seconds!r}) would move the clock past year 9999, the last "
+                f"Clock.advance({shown(seconds)}) would move the clock past year 9999, the last "
                 "moment the fake can answer at"
             )
         if self._frozen_at is not None:
