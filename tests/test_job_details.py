@@ -207,7 +207,12 @@ def test_eks_properties_override_is_merged_in(batch: BaseClient) -> None:
         eksPropertiesOverride={
             "podProperties": {
                 "containers": [
-                    {"name": "main", "command": ["python", "run.py"], "args": ["--fast"]},
+                    {
+                        "name": "main",
+                        "command": ["python", "run.py"],
+                        "args": ["--fast"],
+                        "env": [{"name": "STAGE", "value": "prod"}, {"name": "RUN", "value": "7"}],
+                    },
                     {"name": "sidecar", "image": "envoy:2"},
                 ],
                 "metadata": {"labels": {"run": "7"}},
@@ -222,9 +227,28 @@ def test_eks_properties_override_is_merged_in(batch: BaseClient) -> None:
         ["--fast"],
         "busybox",
     )
-    assert main["env"] == [{"name": "STAGE", "value": "dev"}]  # kept
+    # Merged by name: "add new environment variables ... or override the existing" ones.
+    assert main["env"] == [{"name": "STAGE", "value": "prod"}, {"name": "RUN", "value": "7"}]
+    assert main["resources"] == EKS["podProperties"]["containers"][0]["resources"]  # kept
     assert sidecar == {"name": "sidecar", "image": "envoy:2"}
     assert pod["metadata"]["labels"] == {"team": "ml", "run": "7"}
+
+
+def test_env_overrides_keep_the_definition_s_other_variables(batch: BaseClient) -> None:
+    batch.register_job_definition(jobDefinitionName="k", type="container", eksProperties=EKS)
+
+    job_id = submit(
+        batch,
+        definition="k",
+        eksPropertiesOverride={
+            "podProperties": {
+                "containers": [{"name": "main", "env": [{"name": "N", "value": "1"}]}]
+            }
+        },
+    )
+
+    [main, _] = describe(batch, job_id)["eksProperties"]["podProperties"]["containers"]
+    assert main["env"] == [{"name": "STAGE", "value": "dev"}, {"name": "N", "value": "1"}]
 
 
 def test_an_override_without_a_name_overrides_the_container_in_its_place(

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 #: Batch's own instance type choices (ComputeResource.instanceTypes).
 BATCH_CHOICES: Final = ("optimal", "default_x86_64", "default_arm64")
-#: Observed wording: getmoto/moto#6470, where the maintainers quote AWS's answer to an EC2
+#: AWS's wording, as moto's maintainers quote it (getmoto/moto#6463, fixed in #6470), for an EC2
 #: environment without instanceRole.
 INSTANCE_ROLE_DETAIL: Final = "Instance role is required."
 

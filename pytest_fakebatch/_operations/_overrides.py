@@ -141,8 +141,8 @@ def node_container(node_properties: Mapping[str, Any], node_index: int) -> Any:
 def eks_overridden(eks: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
     """The job definition's ``eksProperties`` with ``eksPropertiesOverride`` applied: containers
     (and init containers) by name, or by position for an override without one, their ``image``,
-    ``command``, ``args``, ``env`` and ``resources`` replaced; metadata labels and annotations
-    merged key by key."""
+    ``command``, ``args`` and ``resources`` replaced and ``env`` merged by name; metadata labels
+    and annotations merged key by key."""
     result: dict[str, Any] = copy.deepcopy(dict(eks))
     pod_overrides = overrides.get("podProperties") or {}
     if not pod_overrides:
@@ -152,9 +152,15 @@ def eks_overridden(eks: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict
         for position, override in enumerate(pod_overrides.get(member) or ()):
             containers = pod.get(member) or []
             target = _eks_container(containers, override, position, member)
-            for key in ("image", "command", "args", "env", "resources"):
+            for key in ("image", "command", "args", "resources"):
                 if key in override:
                     target[key] = copy.deepcopy(override[key])
+            if "env" in override:
+                # "You can add new environment variables ... Or, you can override the existing
+                # environment variables from ... the job definition": by name, as for ECS.
+                merged = {item.get("name"): item for item in target.get("env") or []}
+                merged.update({item.get("name"): item for item in override["env"]})
+                target["env"] = copy.deepcopy(list(merged.values()))
     metadata = pod_overrides.get("metadata")
     if metadata:
         merged = pod.setdefault("metadata", {})
