@@ -16,7 +16,7 @@ from ._faults import THROTTLED, Faults, RateLimit
 from ._job_seeding import JobSeeder
 from ._operations import OPERATIONS
 from ._render import Reply
-from ._shown import shown
+from ._shown import repr_or_none, shown
 from ._store import Store
 from .exceptions import UnsupportedOperationError
 from .factories import IdFactory, random_seed
@@ -69,6 +69,9 @@ class FakeBatch:
             raise ValueError(f"account_id must be a string of 12 digits, not {account_id!r}")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             raise TypeError(f"seed must be an int or None, not {seed!r}")
+        if seed is not None and shown(seed) != repr_or_none(seed):
+            # The report header and repr() show the seed: it must be an int Python can print.
+            raise ValueError(f"seed must have at most 4,300 digits, not {shown(seed)}")
         if not isinstance(wire, bool):
             raise TypeError(f"wire must be True or False, not {wire!r}")
         if not isinstance(allow_unsupported, bool):

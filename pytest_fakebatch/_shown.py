@@ -13,3 +13,11 @@ def shown(value: object) -> str:
             digits = value.bit_length() * 30103 // 100000  # log10(2): about how many digits
             return f"{'-' if value < 0 else ''}<an int of about {digits:,} digits>"
         raise
+
+
+def repr_or_none(value: object) -> str | None:
+    """``repr(value)``, or None where ``repr`` raises (an int over 4,300 digits)."""
+    try:
+        return repr(value)
+    except ValueError:
+        return None

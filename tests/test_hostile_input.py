@@ -209,6 +209,7 @@ def test_clock_advance_to_the_last_moment(batch: BaseClient, fake: FakeBatch) ->
         (lambda f: FakeBatch(retention=1e307), "retention must be finite seconds"),
         (lambda f: FakeBatch(rate_limit=10**400), "rate_limit must be a positive number"),
         (lambda f: FakeBatch(rate_limit=math.nan), "rate_limit must be a positive number"),
+        (lambda f: FakeBatch(seed=10**5000), "seed must have at most 4,300 digits"),
     ],
 )
 def test_factories_refuse_values_no_answer_could_carry(
