@@ -31,6 +31,7 @@ from ._hints import snake_case_keywords
 from ._job_seeding import JobSeeder
 from ._operations import OPERATIONS, consumable, quota_shares
 from ._render import Reply
+from ._shown import repr_or_none, shown
 from ._store import Store
 from .exceptions import UnsupportedOperationError
 from .factories import IdFactory, random_seed
@@ -99,6 +100,9 @@ class FakeBatch:
             raise ValueError(f"account_id must be a string of 12 digits, not {account_id!r}")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             raise TypeError(f"seed must be an int or None, not {seed!r}")
+        if seed is not None and shown(seed) != repr_or_none(seed):
+            # The report header and repr() show the seed: it must be an int Python can print.
+            raise ValueError(f"seed must have at most 4,300 digits, not {shown(seed)}")
         if not isinstance(wire, bool):
             raise TypeError(f"wire must be True or False, not {wire!r}")
         if not isinstance(allow_unsupported, bool):
@@ -341,6 +345,7 @@ class FakeBatch:
         exit_code: int | None = None,
         share_identifier: str | None = None,
         region: str | None = None,
+        container_reason: str | None = None,
     ) -> Job:
         """Add one job in ``status``; values left out are filled in consistently with it.
 
@@ -360,6 +365,7 @@ class FakeBatch:
             exit_code=exit_code,
             share_identifier=share_identifier,
             region=region,
+            container_reason=container_reason,
         )[0]
 
     @snake_case_keywords
@@ -378,8 +384,10 @@ class FakeBatch:
         exit_code: int | None = None,
         share_identifier: str | None = None,
         region: str | None = None,
+        container_reason: str | None = None,
     ) -> list[Job]:
-        """Add ``count`` jobs that share these values, each with its own id and generated name."""
+        """Add ``count`` jobs that share these values, each with its own id and generated name.
+        ``container_reason`` is a finished job's ``container.reason`` (its attempt's)."""
         return self._jobs.add_jobs(
             count,
             job_queue,
@@ -393,6 +401,7 @@ class FakeBatch:
             exit_code=exit_code,
             share_identifier=share_identifier,
             region=region,
+            container_reason=container_reason,
         )
 
     @snake_case_keywords
@@ -547,14 +556,18 @@ class FakeBatch:
         *,
         reason: str | None = None,
         exit_code: int | None = None,
+        container_reason: str | None = None,
     ) -> Job | ServiceJob:
         """Move a job forward to ``status`` (any later status, or FAILED), stamping startedAt and
-        stoppedAt from the clock. ``reason`` becomes its statusReason; ``exit_code`` is for a
-        finished job. An array parent follows its children: move them instead. A service job
-        (its id) moves the same way through its own statuses (SCHEDULED included)."""
+        stoppedAt from the clock. ``reason`` becomes its statusReason; ``exit_code`` and
+        ``container_reason`` (``container.reason``, e.g. ``CannotPullContainerError: ...``) are
+        for a finished job. An array parent follows its children: move them instead. A service
+        job (its id) moves the same way through its own statuses (SCHEDULED included); it has no
+        container, so no ``container_reason``."""
         with self._store.lock:
             self._expire()
             if _service_jobs.is_service_job(self._store, job_id):
+                _no_container_reason(job_id, container_reason)
                 return _service_seeding.set_status(self._store, job_id, status, reason, exit_code)
             return _lifecycle.set_status(
                 self._store,
@@ -562,6 +575,7 @@ class FakeBatch:
                 status,  # type: ignore[arg-type]  # SCHEDULED, a service job's: refused there
                 reason=reason,
                 exit_code=exit_code,
+                container_reason=container_reason,
             )
 
     def advance(self, job_id: str | None = None) -> list[Job | ServiceJob]:
@@ -581,19 +595,33 @@ class FakeBatch:
             return [*_lifecycle.advance(self._store, job_id)]
 
     def complete(
-        self, job_id: str, *, exit_code: int = 0, reason: str | None = None
+        self,
+        job_id: str,
+        *,
+        exit_code: int = 0,
+        reason: str | None = None,
+        container_reason: str | None = None,
     ) -> Job | ServiceJob:
         """End the job's current attempt: SUCCEEDED for exit code 0; otherwise back to RUNNABLE
         while its retryStrategy allows another attempt, else FAILED. Runs the job first if it is
-        not RUNNING yet; for an array parent, ends every unfinished child. For a service job, a
-        non-zero exit code is a failed training job (``reason``: SageMaker's status)."""
+        not RUNNING yet; for an array parent, ends every unfinished child. ``reason`` is the
+        statusReason, ``container_reason`` the attempt's ``container.reason``. For a service job,
+        a non-zero exit code is a failed training job (``reason``: SageMaker's status); it has no
+        container, so no ``container_reason``."""
         with self._store.lock:
             self._expire()
             if _service_jobs.is_service_job(self._store, job_id):
+                _no_container_reason(job_id, container_reason)
                 return _service_jobs.complete(
                     self._store, job_id, exit_code=exit_code, reason=reason
                 )
-            return _lifecycle.complete(self._store, job_id, exit_code=exit_code, reason=reason)
+            return _lifecycle.complete(
+                self._store,
+                job_id,
+                exit_code=exit_code,
+                reason=reason,
+                container_reason=container_reason,
+            )
 
     def run_all(self) -> None:
         """Run every job to its end, step by step, each attempt exiting 0, dependencies honoured:
@@ -910,17 +938,31 @@ class FakeBatch:
         return self.region if region is None else _seeding.check_region(region)
 
 
+def _no_container_reason(job_id: str, container_reason: str | None) -> None:
+    if container_reason is not None:
+        raise ValueError(
+            f"{job_id!r} is a service job: it runs no container, so it takes no container_reason"
+        )
+
+
 def _retention_ms(retention: object) -> int | None:
     if retention is None:
         return None
     if isinstance(retention, timedelta):
         seconds = retention.total_seconds()
     elif isinstance(retention, (int, float)) and not isinstance(retention, bool):
-        seconds = float(retention)
+        try:
+            seconds = float(retention)
+        except OverflowError:  # an int too big for a float: far past any clock
+            raise ValueError(
+                f"retention must be finite seconds, 0 or more, not {shown(retention)}"
+            ) from None
     else:
         raise TypeError(
-            f"retention must be a timedelta, a number of seconds or None, not {retention!r}"
+            f"retention must be a timedelta, a number of seconds or None, not {shown(retention)}"
         )
-    if not 0 <= seconds < float("inf"):  # also refuses NaN
-        raise ValueError(f"retention must be finite seconds, 0 or more, not {retention!r}")
+    # Also refuses NaN, and what overflows once in milliseconds (an int too big for a float
+    # never reaches here: float() refused it above).
+    if not 0 <= seconds * 1000 < float("inf"):
+        raise ValueError(f"retention must be finite seconds, 0 or more, not {shown(retention)}")
     return round(seconds * 1000)

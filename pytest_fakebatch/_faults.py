@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Final
 
 import attrs
 
 from ._calls import method_name
 from ._errors import ServiceError
+from ._shown import shown
 
 #: Errors a test may inject: HTTP status and the message AWS sends (None: the test's own message,
 #: in the usual ClientException envelope).
@@ -90,10 +92,11 @@ class RateLimit:
         if (
             isinstance(per_second, bool)
             or not isinstance(per_second, (int, float))
-            or per_second <= 0
+            # Refuses NaN, infinity and ints too big for a float.
+            or not 0 < per_second <= sys.float_info.max
         ):
             raise ValueError(
-                f"rate_limit must be a positive number of calls per second, not {per_second!r}"
+                f"rate_limit must be a positive number of calls per second, not {shown(per_second)}"
             )
         self.per_second = per_second
         # A bucket holds at least one call, so a limit under one a second still lets calls through.

@@ -3,13 +3,16 @@ add_multinode_job) and how they find or create the queue and job definition a jo
 
 from __future__ import annotations
 
+import re
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from . import _arns, _seeding
+from ._operations._overrides import node_ranges
 from ._operations.jobs import job_spec
+from ._shown import shown
 from .models import (
     ARRAY_PARENT_STATUSES,
     FINISHED_STATUSES,
@@ -28,6 +31,9 @@ if TYPE_CHECKING:
 
     from ._store import Store
     from .factories import IdFactory
+
+
+_REVISION = re.compile(r"[0-9]{1,18}")
 
 
 class JobSeeder:
@@ -54,16 +60,20 @@ class JobSeeder:
         exit_code: int | None = None,
         share_identifier: str | None = None,
         region: str | None = None,
+        container_reason: str | None = None,
     ) -> list[Job]:
         """Add ``count`` jobs that share these values, each with its own id and generated name."""
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise ValueError(f"count must be a whole number of jobs, 0 or more, not {count!r}")
+            raise ValueError(f"count must be a whole number of jobs, 0 or more, not {shown(count)}")
         _seeding.check_status(status)
         if job_name is not None:
             _seeding.check_name("job name", job_name, _seeding.JOB_NAME)
         _seeding.check_optional_str("status_reason", status_reason)
         _seeding.check_optional_str("share_identifier", share_identifier)
         _seeding.check_created_at(created_at)
+        _seeding.check_optional_str("container_reason", container_reason)
+        if container_reason is not None and status not in FINISHED_STATUSES:
+            raise ValueError(f"a {status} job has not finished; it has no container_reason")
         for label, value in (
             ("started_at", started_at),
             ("stopped_at", stopped_at),
@@ -89,7 +99,13 @@ class JobSeeder:
                     share_identifier=share_identifier,
                     spec=spec,
                     **_seeding.lifecycle(
-                        status, created, started_at, stopped_at, status_reason, exit_code
+                        status,
+                        created,
+                        started_at,
+                        stopped_at,
+                        status_reason,
+                        exit_code,
+                        container_reason,
                     ),
                 )
                 self._store.add_job(job)
@@ -117,7 +133,7 @@ class JobSeeder:
             raise TypeError(f"size must be an int, not {size!r}")
         if not MIN_ARRAY_SIZE <= size <= MAX_ARRAY_SIZE:
             raise ValueError(
-                f"size must be from {MIN_ARRAY_SIZE} to {MAX_ARRAY_SIZE:,}, as AWS Batch allows; got {size}"
+                f"size must be from {MIN_ARRAY_SIZE} to {MAX_ARRAY_SIZE:,}, as AWS Batch allows; got {shown(size)}"
             )
         if status is not None and status not in ARRAY_PARENT_STATUSES:
             raise ValueError(
@@ -175,10 +191,12 @@ class JobSeeder:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise TypeError(f"{label} must be an int, not {value!r}")
         if not 1 <= num_nodes <= _seeding.MAX_NODES:
-            raise ValueError(f"num_nodes must be from 1 to {_seeding.MAX_NODES:,}, not {num_nodes}")
+            raise ValueError(
+                f"num_nodes must be from 1 to {_seeding.MAX_NODES:,}, not {shown(num_nodes)}"
+            )
         if not 0 <= main_node < num_nodes:
             raise ValueError(
-                f"main_node must be a node index from 0 to {num_nodes - 1}, not {main_node}"
+                f"main_node must be a node index from 0 to {num_nodes - 1}, not {shown(main_node)}"
             )
         _seeding.check_status(status)
         statuses = _seeding.statuses("node_statuses", node_statuses, num_nodes, status)
@@ -217,15 +235,19 @@ class JobSeeder:
                 nodes=nodes,
             )
             if "nodeProperties" in parent.spec:  # a multinode job definition: as seeded
+                definition = self._store.find_job_definition_arn(parent.job_definition)
+                assert definition is not None
+                ranges = definition.properties["nodeProperties"]["nodeRangeProperties"]
                 node_properties = {
                     **parent.spec["nodeProperties"],
                     "numNodes": num_nodes,
                     "mainNode": main_node,
+                    # The definition's ranges over this many nodes: each node's container.
+                    "nodeRangeProperties": node_ranges(ranges, [], num_nodes),
                 }
-                parent = attrs.evolve(
-                    parent,
-                    spec=MappingProxyType({**parent.spec, "nodeProperties": node_properties}),
-                )
+                spec = MappingProxyType({**parent.spec, "nodeProperties": node_properties})
+                nodes = tuple(attrs.evolve(node, spec=spec) for node in parent.nodes)
+                parent = attrs.evolve(parent, spec=spec, nodes=nodes)
             return self._add_family(parent)
 
     def _add_family(self, parent: Job) -> Job:
@@ -289,7 +311,8 @@ class JobSeeder:
             return store.latest_job_definition(region, name) or store.add_job_definition(
                 region, name
             )
-        if not revision_text.isdigit():
+        # ASCII digits, few enough for int(): isdigit() takes "²", and int() refuses 4,300 digits.
+        if not _REVISION.fullmatch(revision_text):
             raise ValueError(f"job definition revision must be a number: {job_definition!r}")
         revision = int(revision_text)
         found = store.job_definition_revision(region, name, revision)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import _holdings, _placement
+from ._seeding import check_exit_code
 from .models import (
     CONTAINER_EXITED,
     FINISHED_STATUSES,
@@ -51,8 +52,10 @@ def set_status(
     *,
     reason: str | None = None,
     exit_code: int | None = None,
+    container_reason: str | None = None,
 ) -> Job:
-    """Move a job forward to ``status``, skipping steps if asked: any later status, or FAILED."""
+    """Move a job forward to ``status``, skipping steps if asked: any later status, or FAILED.
+    ``container_reason`` is the ended attempt's ``container.reason`` (a finished job's only)."""
     job = _movable(store, job_id, "set_status")
     if status not in JOB_STATUSES:
         raise ValueError(f"status must be one of {', '.join(JOB_STATUSES)}; got {status!r}")
@@ -62,6 +65,9 @@ def set_status(
             f"job {job_id} is {job.status}; it can move to {', '.join(allowed)}, not {status}"
         )
     _check_reason(reason)
+    _check_reason(container_reason, "container_reason")
+    if container_reason is not None and status not in FINISHED_STATUSES:
+        raise ValueError(f"a {status} job has not finished; it has no container_reason")
     if exit_code is not None:
         _check_exit_code(exit_code)
         if status not in FINISHED_STATUSES:
@@ -70,10 +76,14 @@ def set_status(
             raise ValueError(f"a SUCCEEDED job exits with code 0, not {exit_code}")
     _holdings.check_set_status(store, job, status, exit_code)
     at = _now(store, job)
-    if status == "SUCCEEDED" or (status == "FAILED" and exit_code is not None):
+    if status == "SUCCEEDED" or (
+        status == "FAILED" and (exit_code is not None or container_reason is not None)
+    ):
+        # A container reason belongs to an attempt: a FAILED job given one made an attempt
+        # (without an exit code unless given: a container that could not start has none).
         ran = job if job.started_at is not None else _step(job, "RUNNING", at)
         code = 0 if status == "SUCCEEDED" else exit_code
-        moved = _ended_attempt(ran, status, at, code, reason)
+        moved = _ended_attempt(ran, status, at, code, reason, container_reason)
     elif status == "FAILED":
         moved = _failed(job, at, reason, exit_code=1 if job.started_at is not None else None)
     else:
@@ -134,12 +144,21 @@ def advance(store: Store, job_id: str | None = None) -> list[Job]:
     return _save(store, moved)
 
 
-def complete(store: Store, job_id: str, *, exit_code: int = 0, reason: str | None = None) -> Job:
+def complete(
+    store: Store,
+    job_id: str,
+    *,
+    exit_code: int = 0,
+    reason: str | None = None,
+    container_reason: str | None = None,
+) -> Job:
     """End the job's current attempt with ``exit_code``: SUCCEEDED for 0; otherwise RUNNABLE
     again while its retryStrategy allows another attempt, else FAILED. A job not yet RUNNING is
-    run first; an array parent's unfinished children all end this way."""
+    run first; an array parent's unfinished children all end this way. ``container_reason`` is
+    the attempt's ``container.reason`` (what evaluateOnExit's ``onReason`` matches)."""
     _check_exit_code(exit_code)
     _check_reason(reason)
+    _check_reason(container_reason, "container_reason")
     job = _known(store, job_id)
     if job.array_size is not None:
         if job.status in FINISHED_STATUSES:
@@ -153,13 +172,20 @@ def complete(store: Store, job_id: str, *, exit_code: int = 0, reason: str | Non
         _holdings.check_runs(store, children)
         # One moment for all, no earlier than any child's latest timestamp.
         at = max((_now(store, c) for c in children), default=_now(store, job))
-        _save(store, [_attempt_ends(_running(c, at), at, exit_code, reason) for c in children])
+        _save(
+            store,
+            [
+                _attempt_ends(_running(c, at), at, exit_code, reason, container_reason)
+                for c in children
+            ],
+        )
         return store.jobs[job_id]
     job = _movable(store, job_id, "complete")
     _check_can_run(store, job)
     _holdings.check_runs(store, [job])
     at = _now(store, job)
-    return _save(store, [_attempt_ends(_running(job, at), at, exit_code, reason)])[0]
+    ended = _attempt_ends(_running(job, at), at, exit_code, reason, container_reason)
+    return _save(store, [ended])[0]
 
 
 def run_all(store: Store, ending: Callable[[Job, int], Job] | None = None) -> None:
@@ -397,7 +423,8 @@ def _ended_attempt(
     reason: str | None,
     container_reason: str | None = None,
 ) -> Job:
-    """A started job finishes: its attempt is recorded with the exit code."""
+    """A started job finishes: its attempt is recorded with the exit code and the container's
+    reason."""
     reason = CONTAINER_EXITED if reason is None else reason
     attempt = Attempt(
         started_at=job.started_at,
@@ -662,10 +689,9 @@ def _now(store: Store, job: Job) -> int:
 
 
 def _check_exit_code(exit_code: object) -> None:
-    if isinstance(exit_code, bool) or not isinstance(exit_code, int):
-        raise TypeError(f"exit_code must be an int, not {exit_code!r}")
+    check_exit_code(exit_code)
 
 
-def _check_reason(reason: object) -> None:
+def _check_reason(reason: object, label: str = "reason") -> None:
     if reason is not None and not isinstance(reason, str):
-        raise TypeError(f"reason must be a string or None, not {reason!r}")
+        raise TypeError(f"{label} must be a string or None, not {reason!r}")

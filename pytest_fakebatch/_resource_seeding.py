@@ -8,6 +8,7 @@ service would refuse, with the service's reason), raised at once.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
@@ -15,6 +16,7 @@ from . import _arns, _seeding
 from ._errors import ServiceError
 from ._operations import compute, definitions, queues, scheduling
 from ._operations._checks import check_tags
+from ._shown import shown
 from .models import SchedulingPolicy
 
 if TYPE_CHECKING:
@@ -25,9 +27,11 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 #: What a MANAGED compute environment seeded without compute_resources gets: EC2 instances of the
-#: "optimal" family, scaled from 0 to 256 vCPUs, as the console's defaults.
+#: "optimal" family, scaled from 0 to 256 vCPUs, as the console's defaults, with the instance
+#: role AWS's examples name (an EC2 environment needs one).
 DEFAULT_COMPUTE_RESOURCES: Final[dict[str, Any]] = {
     "type": "EC2",
+    "instanceRole": "ecsInstanceRole",
     "allocationStrategy": "BEST_FIT_PROGRESSIVE",
     "minvCpus": 0,
     "maxvCpus": 256,
@@ -231,10 +235,30 @@ def _default_container() -> dict[str, Any]:
 
 
 def _checked(what: str, check: Callable[..., T], *args: Any) -> T:
+    for arg in args:
+        if isinstance(arg, dict):  # the request
+            _check_json(what, arg)
     try:
         return check(*args)
     except ServiceError as refused:
         raise ValueError(f"{what}: {refused.detail}") from None
+
+
+def _check_json(what: str, request: dict[str, Any]) -> None:
+    """A request the API's JSON could carry: no NaN or infinity, no number too long to write
+    (over 4,300 digits), nothing but mappings, lists, strings, numbers, booleans and None."""
+
+    def plain(value: object) -> object:
+        if isinstance(value, Mapping):
+            return dict(value)
+        if isinstance(value, tuple):
+            return list(value)
+        raise TypeError(f"{what}: {value!r} is not a value the API takes (JSON data)")
+
+    try:
+        json.dumps(request, allow_nan=False, default=plain)
+    except ValueError as error:
+        raise ValueError(f"{what}: a value the API's JSON cannot carry ({error})") from None
 
 
 def _tags(tags: object) -> dict[str, str]:
@@ -274,3 +298,6 @@ def _str_list(label: str, value: object) -> list[str]:
 def _check_int(label: str, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{label} must be an int, not {value!r}")
+    if not -(2**31) <= value < 2**31:
+        # An Integer in the service model; a longer number could not even be sent as JSON.
+        raise ValueError(f"{label} must be a 32-bit integer, not {shown(value)}")

@@ -9,6 +9,8 @@ import copy
 import re
 from typing import Any, Final
 
+from . import _clock
+from ._shown import shown
 from .models import (
     CONTAINER_EXITED,
     FINISHED_STATUSES,
@@ -58,7 +60,7 @@ def check_for_status(
                 raise ValueError(f"a {status} job has not finished; it cannot have {label}")
         return status_reason, None
     if status == "SUCCEEDED" and exit_code not in (None, 0):
-        raise ValueError(f"a SUCCEEDED job exits with code 0, not {exit_code!r}")
+        raise ValueError(f"a SUCCEEDED job exits with code 0, not {shown(exit_code)}")
     if exit_code is None:
         exit_code = 0 if status == "SUCCEEDED" else 1
     return (CONTAINER_EXITED if status_reason is None else status_reason), exit_code
@@ -71,8 +73,10 @@ def lifecycle(
     stopped_at: int | None = None,
     status_reason: str | None = None,
     exit_code: int | None = None,
+    container_reason: str | None = None,
 ) -> dict[str, Any]:
-    """The status-dependent fields of a job created at ``created``, checked and filled in."""
+    """The status-dependent fields of a job created at ``created``, checked and filled in.
+    ``container_reason`` is a finished job's attempt's ``container.reason``."""
     status_reason, exit_code = check_for_status(
         status, started_at, stopped_at, status_reason, exit_code
     )
@@ -90,6 +94,7 @@ def lifecycle(
                 started_at=started,
                 stopped_at=stopped,
                 exit_code=exit_code,
+                reason=container_reason,
                 status_reason=status_reason,
             ),
         )
@@ -191,7 +196,29 @@ def check_created_at(value: object) -> None:
 def check_optional_int(label: str, value: object) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
         raise TypeError(
-            f"{label} must be an int (epoch milliseconds for timestamps), not {value!r}"
+            f"{label} must be an int (epoch milliseconds for timestamps), not {shown(value)}"
+        )
+    if value is None:
+        return
+    if label.endswith("_at"):
+        # A timestamp the fake can answer with (responses carry dates up to year 9999).
+        _clock.check_ms(label, value)
+    elif label == "exit_code":
+        check_exit_code(value)
+
+
+#: exitCode is an Integer in the service model: 32 bits, signed.
+MIN_EXIT_CODE, MAX_EXIT_CODE = -(2**31), 2**31 - 1
+
+
+def check_exit_code(exit_code: object) -> None:
+    """An exit code the service can return (an Integer in its model)."""
+    if isinstance(exit_code, bool) or not isinstance(exit_code, int):
+        raise TypeError(f"exit_code must be an int, not {shown(exit_code)}")
+    if not MIN_EXIT_CODE <= exit_code <= MAX_EXIT_CODE:
+        raise ValueError(
+            f"exit_code must be a 32-bit integer ({MIN_EXIT_CODE} to {MAX_EXIT_CODE}), "
+            f"not {shown(exit_code)}"
         )
 
 
@@ -211,6 +238,7 @@ DEFAULT_CONTAINER: Final[dict[str, Any]] = {
     "environment": [],
     "mountPoints": [],
     "ulimits": [],
+    "secrets": [],
 }
 
 

@@ -428,7 +428,13 @@ def test_values_stored_unchecked_do_not_break_an_update(fake: FakeBatch) -> None
     unvalidated.create_compute_environment(
         computeEnvironmentName="odd",
         type="MANAGED",
-        computeResources={"type": "EC2", "maxvCpus": 8, "minvCpus": "2", "desiredvCpus": "x"},
+        computeResources={
+            "type": "EC2",
+            "maxvCpus": 8,
+            "minvCpus": "2",
+            "desiredvCpus": "x",
+            "instanceRole": "ecsInstanceRole",
+        },
     )
 
     unvalidated.update_compute_environment(

@@ -112,7 +112,7 @@ def test_an_eks_environment_has_no_ecs_cluster(fake: FakeBatch, batch: BaseClien
     batch.create_compute_environment(
         computeEnvironmentName="k8s",
         type="MANAGED",
-        computeResources={"type": "EC2", "maxvCpus": 8},
+        computeResources={"type": "EC2", "maxvCpus": 8, "instanceRole": "ecsInstanceRole"},
         eksConfiguration=eks,
     )
     [described] = batch.describe_compute_environments()["computeEnvironments"]
@@ -189,7 +189,7 @@ def test_create_refusals(
     request = {
         "computeEnvironmentName": "new",
         "type": "MANAGED",
-        "computeResources": {"type": "EC2", "maxvCpus": 4},
+        "computeResources": {"type": "EC2", "maxvCpus": 4, "instanceRole": "ecsInstanceRole"},
         **params,
     }
 
@@ -231,6 +231,7 @@ def test_add_compute_environment_defaults(fake: FakeBatch, batch: BaseClient) ->
     )
     assert described["computeResources"] == {
         "type": "EC2",
+        "instanceRole": "ecsInstanceRole",
         "allocationStrategy": "BEST_FIT_PROGRESSIVE",
         "minvCpus": 0,
         "maxvCpus": 256,

@@ -52,8 +52,9 @@ def test_submitted(batch: BaseClient) -> None:
 
     assert detail["status"] == "SUBMITTED"
     assert detail["createdAt"] == T0
-    for absent in ("startedAt", "stoppedAt", "statusReason", "attempts", "isCancelled"):
+    for absent in ("startedAt", "stoppedAt", "statusReason", "isCancelled"):
         assert absent not in detail
+    assert detail["attempts"] == []  # observed: [] until an attempt ended
     assert "exitCode" not in detail["container"]
     assert "logStreamName" not in detail["container"]
     assert detail["container"]["image"] == "busybox"
@@ -80,8 +81,9 @@ def test_not_started_yet(batch: BaseClient, fake: FakeBatch, status: str) -> Non
 
     detail = describe(batch, job_id)
     assert detail["status"] == status
-    for absent in ("startedAt", "stoppedAt", "attempts"):
+    for absent in ("startedAt", "stoppedAt"):
         assert absent not in detail
+    assert detail["attempts"] == []  # observed: [] until an attempt ended
     assert "logStreamName" not in detail["container"]
 
 
@@ -98,7 +100,7 @@ def test_running(batch: BaseClient, fake: FakeBatch) -> None:
     assert detail["status"] == "RUNNING"
     assert detail["startedAt"] == at(2)
     assert "stoppedAt" not in detail
-    assert "attempts" not in detail
+    assert detail["attempts"] == []
     assert LOG_STREAM.match(detail["container"]["logStreamName"])
     assert "exitCode" not in detail["container"]
 
@@ -151,8 +153,9 @@ def test_failed_without_running(batch: BaseClient, fake: FakeBatch) -> None:
     detail = describe(batch, job_id)
     assert (detail["status"], detail["statusReason"]) == ("FAILED", "Cannot pull image")
     assert detail["stoppedAt"] == at(1)
-    for absent in ("startedAt", "attempts"):
+    for absent in ("startedAt",):
         assert absent not in detail
+    assert detail["attempts"] == []  # observed: [] until an attempt ended
     assert "exitCode" not in detail["container"]
 
 
@@ -225,8 +228,9 @@ def test_array_parent_counts_its_children(batch: BaseClient, fake: FakeBatch) ->
             "FAILED": 1,
         },
     }
-    for absent in ("startedAt", "stoppedAt", "attempts"):
+    for absent in ("startedAt", "stoppedAt"):
         assert absent not in detail
+    assert detail["attempts"] == []  # observed: [] until an attempt ended
     assert "logStreamName" not in detail["container"]
 
 

@@ -1040,7 +1040,7 @@ def test_a_submitted_job_waits_for_the_test(fake_batch):
 """
 
 SET_STATUS_SIGNATURE = """
-fake_batch.set_status(job_id, status, *, reason=None, exit_code=None)
+fake_batch.set_status(job_id, status, *, reason=None, exit_code=None, container_reason=None)
 """
 
 SET_STATUS_EXAMPLE = """
@@ -1065,7 +1065,7 @@ def test_one_step_at_a_time(fake_batch):
 """
 
 COMPLETE_SIGNATURE = """
-fake_batch.complete(job_id, *, exit_code=0, reason=None)
+fake_batch.complete(job_id, *, exit_code=0, reason=None, container_reason=None)
 """
 
 COMPLETE_EXAMPLE = """

@@ -42,7 +42,8 @@ import boto3
 
 def test_the_nightly_queue_runs_on_spot(fake_batch):
     spot = fake_batch.add_compute_environment(
-        "spot", compute_resources={"type": "SPOT", "maxvCpus": 64}
+        "spot",
+        compute_resources={"type": "SPOT", "maxvCpus": 64, "instanceRole": "ecsInstanceRole"},
     )
     fake_batch.add_queue("nightly", priority=10, compute_environments=["spot"], tags={"team": "ml"})
     fake_batch.add_job_definition(
@@ -126,7 +127,7 @@ DEFAULT_CONTAINER_SHOWN = """
   "image": "busybox",
   "command": ["echo", "hello"],
   "resourceRequirements": [{"value": "1", "type": "VCPU"}, {"value": "2048", "type": "MEMORY"}],
-  "volumes": [], "environment": [], "mountPoints": [], "ulimits": []
+  "volumes": [], "environment": [], "mountPoints": [], "ulimits": [], "secrets": []
 }
 """
 

@@ -6,9 +6,16 @@ fake is fuzzed without changes here. Whatever the values, only the service's err
 ``ParamValidationError`` may come back: never a crash inside the fake, an unsupported-operation
 error, or a response that does not match botocore's output shape (conftest checks every one).
 
-Strings mix free text (a small alphabet with unicode, and empty) with the enum's values and with
+Strings mix free text (a small alphabet with unicode, and empty) with the enum's values, with
 names, ids, ARNs and a next token of the jobs each example seeds, so requests also get past the
-first checks and reach deeper ones.
+first checks and reach deeper ones, and with hostile values: numbers in strings too long for
+Python's ``int()`` (over 4,300 digits) where the service reads a number (a revision, a time filter,
+a resource value, a node range), and integers at and past the 32- and 64-bit limits.
+
+The operations are those botocore's model has and the fake answers (``OPERATIONS``), found at run
+time: an operation added to the fake is fuzzed without changes here. The default run spends a
+fixed budget of requests across them (``BUDGET``), so the suite stays fast as operations are
+added; ``tests/test_fuzz_long.py`` (marked ``slow``, left out of the default run) sends 100,000.
 """
 
 from __future__ import annotations
@@ -49,6 +56,14 @@ WORDS = (
     "*",
     "0",
     "99999999999999999999999",
+    # Numbers in strings too long for int() (Python refuses over 4,300 digits).
+    "9" * 4400,
+    "0" * 4400 + "7",
+    "train:" + "9" * 4400,
+    "arn:aws:batch:us-east-1:123456789012:job-definition/train:" + "9" * 4400,
+    "1:" + "9" * 4400,
+    "VCPU",
+    "MEMORY",
 )
 MAX_DEPTH = 5  # nesting a recursive shape may reach before it stops growing
 
@@ -113,7 +128,9 @@ def from_shape(shape: Shape, depth: int = 0) -> st.SearchStrategy[Any]:
         return st.one_of(st.text(ALPHABET, max_size=12), known, known)
     if kind in ("integer", "long"):
         return st.one_of(
-            st.integers(-3, 10), st.integers(), st.sampled_from([2**31, 2**63, -(2**63)])
+            st.integers(-3, 10),
+            st.integers(),
+            st.sampled_from([2**31 - 1, 2**31, -(2**31) - 1, 2**62, 2**63, -(2**63), 10**18]),
         )
     if kind == "boolean":
         return st.booleans()
@@ -144,8 +161,29 @@ def _structures(
 
 
 @functools.cache
+def batch_model() -> Any:
+    return botocore.session.get_session().get_service_model("batch")
+
+
+def fuzzed_operations() -> list[str]:
+    """Every operation of botocore's Batch model that the fake answers, found at run time."""
+    return sorted(set(OPERATIONS) & set(batch_model().operation_names))
+
+
+#: Requests the default run sends in all (each operation gets its share, on each of the four
+#: paths and validation settings), and the fewest examples an operation gets on each.
+BUDGET = 4000
+VARIANTS = 4
+MIN_EXAMPLES = 10
+
+
+def examples_each() -> int:
+    return max(MIN_EXAMPLES, BUDGET // (VARIANTS * len(fuzzed_operations())))
+
+
+@functools.cache
 def requests(operation: str) -> st.SearchStrategy[dict[str, Any]]:
-    model = botocore.session.get_session().get_service_model("batch").operation_model(operation)
+    model = batch_model().operation_model(operation)
     if model.input_shape is None:
         return st.just({})
     return from_shape(model.input_shape)  # type: ignore[return-value]
@@ -163,14 +201,12 @@ def fuzz_client(validate: bool) -> BaseClient:
     )
 
 
-@pytest.mark.parametrize("operation", sorted(OPERATIONS))
+@pytest.mark.parametrize("operation", fuzzed_operations())
 @pytest.mark.parametrize("wire", [pytest.param(False, id="fast"), pytest.param(True, id="wire")])
 @pytest.mark.parametrize(
     "validate", [pytest.param(True, id="validated"), pytest.param(False, id="unvalidated")]
 )
-# 60 examples for each of (operations x 4 variants): about 4,000 requests a run, which keeps the
-# suite within a few minutes on two cores now that the fake serves 17 operations.
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples_each(), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_wrong_requests_get_only_the_service_errors(
     operation: str, wire: bool, validate: bool, data: st.DataObject
@@ -178,6 +214,14 @@ def test_wrong_requests_get_only_the_service_errors(
     """With validation off (a client made with ``parameter_validation=False``), whatever botocore
     would have refused reaches the fake, which must refuse it the service's way."""
     request = data.draw(requests(operation), label="request")
+    outcome = send(operation, wire, validate, request)
+    event(outcome)
+
+
+def send(operation: str, wire: bool, validate: bool, request: dict[str, Any]) -> str:
+    """Send one request to a freshly seeded fake; its outcome (``ok``, ``ParamValidationError``
+    or the service's error code). Fails on anything else: a crash, an unsupported operation, a
+    response that does not match botocore's output shape, a call the call log missed."""
     client = fuzz_client(validate)
     with FakeBatch(seed=SEED, wire=wire) as fake:
         seed_jobs(fake)
@@ -189,15 +233,16 @@ def test_wrong_requests_get_only_the_service_errors(
             assert validate, "a client that does not validate raised ParamValidationError"
         except ClientError as error:
             outcome, response = error.response["Error"]["Code"], error.response
-        event(outcome)
         assert outcome in {"ok", "ParamValidationError", *SERVICE_ERRORS}, response
         if outcome in SERVICE_ERRORS:
             assert 400 <= response["ResponseMetadata"]["HTTPStatusCode"] < 600, response
         # Each call reaches the call log once, refused or not (botocore's refusals never leave it).
         assert len(fake.calls) == (0 if outcome == "ParamValidationError" else 1)
+    return outcome
 
 
 def test_every_implemented_operation_is_in_the_service_model() -> None:
-    """The fuzz test draws requests from botocore's model: each operation must be there."""
-    names = botocore.session.get_session().get_service_model("batch").operation_names
-    assert set(OPERATIONS) <= set(names)
+    """The fuzz test draws requests from botocore's model: each operation must be there, so
+    that every operation the fake answers is fuzzed."""
+    assert set(OPERATIONS) <= set(batch_model().operation_names)
+    assert fuzzed_operations() == sorted(OPERATIONS)

@@ -24,17 +24,26 @@ if TYPE_CHECKING:
 
 BOTH_PATHS = pytest.mark.parametrize("fake", [False, True], ids=["fast", "wire"], indirect=True)
 ARN = "arn:aws:batch:us-east-1:123456789012:job-definition"
-EMPTY_LISTS = {"volumes": [], "environment": [], "mountPoints": [], "ulimits": []}
+# Observed: what a real answer fills in (terraform-provider-aws, container_properties_test.go).
+EMPTY_LISTS = {
+    "command": [],
+    "volumes": [],
+    "environment": [],
+    "mountPoints": [],
+    "ulimits": [],
+    "resourceRequirements": [],
+    "secrets": [],
+}
 CONTAINER = {
     "image": "busybox",
     "command": ["sleep", "30"],
     "resourceRequirements": [{"type": "VCPU", "value": "2"}, {"type": "MEMORY", "value": "512"}],
 }
 DEFAULT_CONTAINER = {
+    **EMPTY_LISTS,
     "image": "busybox",
     "command": ["echo", "hello"],
     "resourceRequirements": [{"value": "1", "type": "VCPU"}, {"value": "2048", "type": "MEMORY"}],
-    **EMPTY_LISTS,
 }
 
 
@@ -89,7 +98,7 @@ def test_register_then_describe(fake: FakeBatch, client: BaseClient) -> None:
             "revision": 1,
             "status": "ACTIVE",
             "type": "container",
-            "containerProperties": {**CONTAINER, **EMPTY_LISTS},
+            "containerProperties": {**EMPTY_LISTS, **CONTAINER},
             "parameters": {"size": "large"},
             "retryStrategy": {
                 "attempts": 3,
@@ -154,8 +163,8 @@ def test_multinode_definitions(fake: FakeBatch, batch: BaseClient) -> None:
 
     assert described["type"] == "multinode"
     assert described["nodeProperties"]["nodeRangeProperties"][1]["container"] == {
-        **CONTAINER,
         **EMPTY_LISTS,
+        **CONTAINER,
     }
     assert "containerProperties" not in described
 
@@ -502,7 +511,7 @@ def test_add_job_definition_with_everything(fake: FakeBatch, batch: BaseClient) 
     [described] = batch.describe_job_definitions()["jobDefinitions"]
 
     assert definition.properties["retryStrategy"] == {"attempts": 2}
-    assert described["containerProperties"] == {**CONTAINER, **EMPTY_LISTS}
+    assert described["containerProperties"] == {**EMPTY_LISTS, **CONTAINER}
     assert (described["parameters"], described["timeout"]) == (
         {"size": "large"},
         {"attemptDurationSeconds": 120},

@@ -497,11 +497,7 @@ def test_a_dependency_on_an_array_child(batch: BaseClient) -> None:
 @pytest.mark.parametrize(
     ("dependency", "array", "expected"),
     [
-        (
-            {"type": "SEQUENTIAL"},
-            False,
-            "Dependency type SEQUENTIAL is only allowed for array jobs.",
-        ),
+        # SEQUENTIAL on a job that is not an array job is accepted: tests/test_job_details.py.
         (
             {"jobId": "{plain}", "type": "N_TO_N"},
             False,
@@ -711,7 +707,7 @@ def test_a_job_without_tags_has_none(batch: BaseClient) -> None:
     response = batch.submit_job(jobName="j", jobQueue="q", jobDefinition="d")
 
     assert batch.list_tags_for_resource(resourceArn=response["jobArn"])["tags"] == {}
-    assert "tags" not in describe(batch, response["jobId"])
+    assert describe(batch, response["jobId"])["tags"] == {}
 
 
 @pytest.mark.parametrize(

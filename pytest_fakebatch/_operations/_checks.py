@@ -98,6 +98,21 @@ RETRY_STRATEGY: Final[Shape] = {
     "evaluateOnExit": [{"onStatusReason": str, "onReason": str, "onExitCode": str, "action": str}],
 }
 TIMEOUT: Final[Shape] = {"attemptDurationSeconds": int}
+#: The parts of an EKS pod (EksPodProperties, EksPodPropertiesOverride) that SubmitJob's
+#: eksPropertiesOverride merges: each container's name and what an override replaces.
+_EKS_CONTAINER: Final[Shape] = {
+    "name": str,
+    "image": str,
+    "command": [str],
+    "args": [str],
+    "env": KEY_VALUE_PAIRS,
+    "resources": dict,
+}
+EKS_POD: Final[Shape] = {
+    "containers": [_EKS_CONTAINER],
+    "initContainers": [_EKS_CONTAINER],
+    "metadata": {"labels": dict, "annotations": dict, "namespace": str},
+}
 
 
 def required(params: Mapping[str, Any], name: str) -> Any:

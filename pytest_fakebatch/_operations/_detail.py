@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..models import JOB_STATUSES
+from ._overrides import node_container
 
 if TYPE_CHECKING:
     from .._store import Store
@@ -50,20 +51,23 @@ def job_detail(store: Store, job: Job) -> dict[str, Any]:
     for field in _SPEC_FIELDS:
         if field in job.spec:
             detail[field] = plain_copy(job.spec[field])
-    if job.depends_on:
-        detail["dependsOn"] = [
-            {
-                key: value
-                for key, value in (("jobId", dependency.job_id), ("type", dependency.type))
-                if value is not None
-            }
-            for dependency in job.depends_on
-        ]
-    if job.attempts:
-        detail["attempts"] = [_attempt(job, number, a) for number, a in enumerate(job.attempts)]
+    # Observed: parameters {}, dependsOn [] and attempts [] when there are none (captured
+    # describe-jobs answers of SUBMITTED jobs and array parents, aws-parallelcluster).
+    detail.setdefault("parameters", {})
+    detail["dependsOn"] = [
+        {
+            key: value
+            for key, value in (("jobId", dependency.job_id), ("type", dependency.type))
+            if value is not None
+        }
+        for dependency in job.depends_on
+    ]
+    detail["attempts"] = [_attempt(job, number, a) for number, a in enumerate(job.attempts)]
     container = _container(store, job)
     if container is not None:
         detail["container"] = container
+    if "eksProperties" in job.spec:
+        detail["eksProperties"] = plain_copy(job.spec["eksProperties"])
     if job.array_size is not None:
         children = store.child_index(job.job_id)
         assert children is not None
@@ -79,9 +83,8 @@ def job_detail(store: Store, job: Job) -> dict[str, Any]:
         )
     elif job.node_index is not None:
         detail["nodeDetails"] = {"nodeIndex": job.node_index, "isMainNode": job.is_main_node}
-    tags = store.tags.get(job.job_arn)
-    if tags:
-        detail["tags"] = dict(tags)
+    # Chosen: {} for an untagged job, as the empty members above (torchx reads it unguarded).
+    detail["tags"] = dict(store.tags.get(job.job_arn) or {})
     if job.is_cancelled:
         detail["isCancelled"] = True
     if job.is_terminated:
@@ -93,6 +96,11 @@ def _container(store: Store, job: Job) -> dict[str, Any] | None:
     """The job's container: its definition's properties with SubmitJob's overrides applied,
     and, once it ran, what its current or last attempt shows (log stream, exit code)."""
     properties = job.spec.get("container")
+    if job.node_index is not None and "nodeProperties" in job.spec:
+        # A node runs the container of its node range (request's overrides applied).
+        properties = node_container(job.spec["nodeProperties"], job.node_index)
+        if properties is None:
+            return None
     if properties is None:
         definition = store.find_job_definition_arn(job.job_definition)
         if definition is None or "containerProperties" not in definition.properties:

@@ -51,9 +51,9 @@ class Filter:
     def key_range(self, keys: list[SortKey]) -> tuple[int, int]:
         """The slice of ``keys`` (ascending by createdAt) a time filter allows: O(log n)."""
         if self.name == "BEFORE_CREATED_AT":
-            return 0, bisect_left(keys, (int(self.value),))
+            return 0, bisect_left(keys, (_milliseconds(self.value),))
         if self.name == "AFTER_CREATED_AT":
-            return bisect_left(keys, (int(self.value) + 1,)), len(keys)
+            return bisect_left(keys, (_milliseconds(self.value) + 1,)), len(keys)
         return 0, len(keys)
 
     @property
@@ -109,6 +109,17 @@ def parse_filters(filters: Any) -> Filter | None:
                 "job-definition/<name>:<revision>."
             )
     return Filter(name, value)
+
+
+#: Digits past which a time filter's value is later than any job (int() refuses over 4,300).
+_MAX_DIGITS = 30
+
+
+def _milliseconds(value: str) -> int:
+    """A time filter's value (ASCII digits, checked) as a number; one too long to convert is
+    later than any createdAt, so it stands for a number just as far out of reach."""
+    digits = value.lstrip("0") or "0"
+    return int(digits) if len(digits) <= _MAX_DIGITS else 10**_MAX_DIGITS
 
 
 def _job_name_matcher(value: str) -> Callable[[Job], bool]:

@@ -1,9 +1,8 @@
 """Finding the job a request names: by its id or by its ARN.
 
-CancelJob, TerminateJob and their bulk forms take "the Batch job ID"; real clients send job ARNs
-too (torchx cancels by a listing's ``jobArn``, and by ``<jobArn>#<node>``). A job's ARN is
-``arn:<partition>:batch:<region>:<account>:job/<id>``, the id of an array child or a node
-included (``<id>:<index>``, ``<id>#<index>``), so either names the same job.
+Every operation that takes a job id takes the job's ARN too (torchx describes and cancels jobs by
+the ``jobArn`` of their summaries, and nodes by ``<jobArn>#<node>``): an array child's ARN is its
+parent's plus ``:<index>``, a node's plus ``#<index>``, as their ids are.
 """
 
 from __future__ import annotations
@@ -17,20 +16,29 @@ if TYPE_CHECKING:
     from ..models import Job
 
 
-def find_job(store: Store, region: str, reference: str) -> Job | None:
-    """The job ``reference`` (an id or a job ARN) names, as a client in ``region`` sees it; None
-    for an unknown job, a job of another region or account, or an ARN of another resource."""
-    job_id = reference
-    if reference.startswith("arn:"):
-        parts = _arns.parse(reference)
-        if parts is None or parts["kind"] != "job" or parts["account"] != store.account_id:
-            return None
-        job_id = parts["rest"]
-    job = store.jobs.get(job_id)
+def job_id_of(store: Store, region: str, reference: str) -> str:
+    """The job id ``reference`` names: itself, or the id inside a job ARN of this region and the
+    fake's account (another region's or account's ARN names no job here, so it is returned as
+    given and looked up as an id, which finds nothing)."""
+    if not reference.startswith("arn:"):
+        return reference
+    parts = _arns.parse(reference)
+    if (
+        parts is None
+        or parts["kind"] != "job"
+        or parts["region"] != region
+        or parts["account"] != store.account_id
+        or parts["partition"] != _arns.partition(region)
+    ):
+        return reference
+    return parts["rest"]
+
+
+def job_in_region(store: Store, region: str, reference: str) -> Job | None:
+    """The job a job id or job ARN names, if the client's region has it."""
+    job = store.jobs.get(job_id_of(store, region, reference))
     if job is None or _arns.region_of(job.job_queue) != region:
         return None
-    if reference is not job_id and job.job_arn != reference:
-        return None  # another partition's ARN
     return job
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 from .. import _lifecycle
 from .._errors import client_exception
 from ._checks import answer, check_types, required
-from ._job_refs import find_job, is_job_arn
+from ._job_refs import is_job_arn, job_in_region
 from .jobs import check_reason, stopped_unit
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def _stop_each(
                 }
             )
             continue
-        job = find_job(store, region, reference)
+        job = job_in_region(store, region, reference)
         if job is not None:
             stop(store, stopped_unit(store, job), reason)
         successful.append(reference)

@@ -17,6 +17,7 @@ import attrs
 from .. import _arns
 from .._errors import bare_client_exception, client_exception
 from ._checks import (
+    Shape,
     answer,
     check_enum,
     check_name,
@@ -26,6 +27,7 @@ from ._checks import (
     required,
     selected,
 )
+from ._instance_types import check_ec2_resources
 from .queues import EXISTS_DETAIL, STATES
 
 if TYPE_CHECKING:
@@ -40,12 +42,12 @@ RESOURCE_TYPES: Final = ("EC2", "SPOT", "FARGATE", "FARGATE_SPOT", "ECS_MANAGED_
 #: Observed: the statusReason of a healthy compute environment (AWS CLI example).
 HEALTHY: Final = "ComputeEnvironment Healthy"
 
-_CREATE_TYPES: dict[str, type] = {
+_CREATE_TYPES: dict[str, Shape] = {
     "computeEnvironmentName": str,
     "type": str,
     "state": str,
     "unmanagedvCpus": int,
-    "computeResources": dict,
+    "computeResources": {"instanceTypes": [str], "instanceRole": str},
     "serviceRole": str,
     "tags": dict,
     "eksConfiguration": dict,
@@ -140,6 +142,8 @@ def compute_environment_request(
         check_enum("computeResources type", resources.get("type"), RESOURCE_TYPES)
         if type(resources.get("maxvCpus")) is not int:
             raise client_exception("computeResources needs maxvCpus.")  # chosen
+        if type_ == "MANAGED" and resources["type"] in ("EC2", "SPOT"):
+            check_ec2_resources(resources)
     tags = check_tags(params.get("tags") or {})
     arn = _arns.compute_environment_arn(region, store.account_id, name)
     properties: dict[str, Any] = {}

@@ -17,6 +17,7 @@ import attrs
 
 from .._errors import client_exception
 from ._checks import (
+    EKS_POD,
     KEY_VALUE_PAIRS,
     MAX_SCHEDULING_PRIORITY,
     RESOURCE_REQUIREMENTS,
@@ -34,6 +35,7 @@ from ._checks import (
     retry_strategy,
     timeout,
 )
+from ._overrides import target_nodes
 from .consumable import check_properties
 
 if TYPE_CHECKING:
@@ -56,17 +58,30 @@ VCPU_DETAIL: Final = "vCPU is not provided."
 # #967, but its text was cut off).
 MEMORY_DETAIL: Final = "Memory is not provided."
 
-#: What DescribeJobDefinitions shows in a container registered without them (observed in AWS's
-#: describe-job-definitions example, which also shows environment, as a list in the model).
+#: What DescribeJobDefinitions shows in a container registered without them: observed in a real
+#: API answer kept by terraform-provider-aws (container_properties_test.go: command, volumes,
+#: environment, mountPoints, ulimits, resourceRequirements and secrets, all empty) and in AWS's
+#: describe-job-definitions example.
 _CONTAINER_DEFAULTS: Final[dict[str, Any]] = {
+    "command": [],
     "volumes": [],
     "environment": [],
     "mountPoints": [],
     "ulimits": [],
+    "resourceRequirements": [],
+    "secrets": [],
+}
+#: A Fargate container registered without a platform version gets LATEST (the same answer).
+_FARGATE_DEFAULTS: Final[dict[str, Any]] = {
+    "fargatePlatformConfiguration": {"platformVersion": "LATEST"}
 }
 _BODIES: Final = ("containerProperties", "ecsProperties", "eksProperties", "nodeProperties")
 _WHOLE = re.compile(r"[0-9]+")
 _DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")
+#: A revision: ASCII digits few enough for int() (which refuses over 4,300).
+_REVISION = re.compile(r"[0-9]{1,18}")
+#: Digits past which a vCPU or memory value is simply huge (int() refuses over 4,300).
+_MAX_DIGITS = 18
 
 # The parts of a container the fake reads (ContainerProperties in the service model).
 _CONTAINER: Shape = {
@@ -94,7 +109,7 @@ _REGISTER_SHAPES: dict[str, Shape] = {
     "timeout": TIMEOUT,
     "tags": dict,
     "platformCapabilities": [str],
-    "eksProperties": dict,
+    "eksProperties": {"podProperties": EKS_POD},
     "ecsProperties": dict,
     "consumableResourceProperties": dict,
 }
@@ -259,17 +274,27 @@ def _as_described(params: Mapping[str, Any]) -> dict[str, Any]:
         if key in _REGISTER_SHAPES and key not in ("jobDefinitionName", "type", "tags")
     }
     properties.setdefault("parameters", {})  # observed: {} when none were given
+    fargate = "FARGATE" in (properties.get("platformCapabilities") or [])
     if "containerProperties" in properties:
-        properties["containerProperties"] = {
-            **_CONTAINER_DEFAULTS,
-            **properties["containerProperties"],
-        }
+        properties["containerProperties"] = _described_container(
+            properties["containerProperties"], fargate
+        )
     for node_range in (properties.get("nodeProperties") or {}).get("nodeRangeProperties", []):
         if isinstance(node_range.get("container"), dict):
-            node_range["container"] = {**_CONTAINER_DEFAULTS, **node_range["container"]}
+            node_range["container"] = _described_container(node_range["container"], fargate)
     # "The valid values are ECS (default) or EKS."
     properties["containerOrchestrationType"] = "EKS" if "eksProperties" in properties else "ECS"
     return properties
+
+
+def _described_container(container: dict[str, Any], fargate: bool) -> dict[str, Any]:
+    """A container as DescribeJobDefinitions shows it: the empty lists AWS fills in, LATEST on
+    Fargate, and ``logConfiguration.secretOptions`` empty when not given (the same answer)."""
+    described = {**_CONTAINER_DEFAULTS, **(_FARGATE_DEFAULTS if fargate else {}), **container}
+    log = described.get("logConfiguration")
+    if isinstance(log, dict):
+        described["logConfiguration"] = {"secretOptions": [], **log}
+    return described
 
 
 def _check_container(container: Any, fargate: bool) -> None:
@@ -301,8 +326,8 @@ def _check_container(container: Any, fargate: bool) -> None:
                 f"{kind} is given both in resourceRequirements and as "
                 f"{'vcpus' if kind == 'VCPU' else 'memory'}; give it once."
             )
-    vcpu = float(given["VCPU"]) if "VCPU" in given else vcpus
-    mib = int(given["MEMORY"]) if "MEMORY" in given else memory
+    vcpu = _number(given["VCPU"]) if "VCPU" in given else vcpus
+    mib = _number(given["MEMORY"]) if "MEMORY" in given else memory
     if vcpu is None:
         raise client_exception(VCPU_DETAIL)
     if mib is None:
@@ -311,8 +336,18 @@ def _check_container(container: Any, fargate: bool) -> None:
         raise client_exception(f"vCPU must be at least {MIN_VCPUS}, got {vcpu:g}.")  # chosen
     if mib < MIN_MEMORY_MIB:
         raise client_exception(  # chosen
-            f"Memory must be at least {MIN_MEMORY_MIB} MiB, got {mib}."
+            f"Memory must be at least {MIN_MEMORY_MIB} MiB, got {mib:g}."
         )
+
+
+def _number(value: str) -> float:
+    """A checked resource value (digits, perhaps a fraction) as a number: one too long for
+    int() or float() is a number too big to matter (checks only compare it with minimums)."""
+    whole, _, fraction = value.partition(".")
+    whole = whole.lstrip("0") or "0"
+    if len(whole) > _MAX_DIGITS:
+        return float(10**_MAX_DIGITS)
+    return float(f"{whole}.{fraction[:_MAX_DIGITS] or 0}")
 
 
 def _check_nodes(nodes: Any) -> None:
@@ -333,6 +368,7 @@ def _check_nodes(nodes: Any) -> None:
     for node_range in ranges:
         if not isinstance(node_range, dict) or not isinstance(node_range.get("targetNodes"), str):
             raise client_exception("Each node range needs targetNodes.")  # chosen
+        target_nodes(node_range["targetNodes"], num_nodes)  # a range, or a ClientException
         if node_range.get("container") is not None:
             # "This is required but can be specified in several places for multi-node parallel
             # (MNP) jobs. It must be specified for each node at least once."
@@ -349,7 +385,7 @@ def _revision(store: Store, region: str, reference: str) -> str | None:
         name, _, revision = reference.rpartition(":")
         definition = (
             store.job_definition_revision(region, name, int(revision))
-            if name and _WHOLE.fullmatch(revision)
+            if name and _REVISION.fullmatch(revision)
             else None
         )
     return definition.arn if definition is not None and definition.region == region else None

@@ -17,6 +17,7 @@ from .._errors import bare_client_exception, client_exception
 from ..models import MAX_ARRAY_SIZE, MIN_ARRAY_SIZE, Dependency, Job, JobDefinition
 from ._answer import Answer
 from ._checks import (
+    EKS_POD,
     KEY_VALUE_PAIRS,
     MAX_SCHEDULING_PRIORITY,
     RESOURCE_REQUIREMENTS,
@@ -31,7 +32,8 @@ from ._checks import (
 )
 from ._checks import timeout as check_timeout
 from ._detail import job_detail
-from ._job_refs import find_job
+from ._job_refs import job_in_region
+from ._overrides import container_overridden, eks_overridden, node_ranges
 from .consumable import job_requirements
 from .scheduling import MAX_SHARE_IDENTIFIER, fair_share_policy
 
@@ -52,8 +54,17 @@ MAX_REASON = 1024
 JOB_NAME_DETAIL = "Job name should match valid pattern"
 TOO_MANY_JOBS_DETAIL = "Maximum number of jobs supported is  100 ."
 
-_REVISION = re.compile(r"[0-9]+")
+# A revision is ASCII digits, few enough for int() (hostile input: Python refuses over 4,300).
+_REVISION = re.compile(r"[0-9]{1,18}")
 
+_CONTAINER_OVERRIDES: Shape = {
+    "vcpus": int,
+    "memory": int,
+    "command": [str],
+    "instanceType": str,
+    "environment": KEY_VALUE_PAIRS,
+    "resourceRequirements": RESOURCE_REQUIREMENTS,
+}
 #: SubmitJob's members as the service model types them, as deep as the fake reads them.
 _SUBMIT_SHAPES: dict[str, Shape] = {
     "jobName": str,
@@ -64,20 +75,22 @@ _SUBMIT_SHAPES: dict[str, Shape] = {
     "arrayProperties": {"size": int},
     "dependsOn": [{"jobId": str, "type": str}],
     "parameters": dict,
-    "containerOverrides": {
-        "vcpus": int,
-        "memory": int,
-        "command": [str],
-        "instanceType": str,
-        "environment": KEY_VALUE_PAIRS,
-        "resourceRequirements": RESOURCE_REQUIREMENTS,
+    "containerOverrides": _CONTAINER_OVERRIDES,
+    "nodeOverrides": {
+        "numNodes": int,
+        "nodePropertyOverrides": [
+            {
+                "targetNodes": str,
+                "containerOverrides": _CONTAINER_OVERRIDES,
+                "instanceTypes": [str],
+            }
+        ],
     },
-    "nodeOverrides": {"numNodes": int, "nodePropertyOverrides": list},
     "retryStrategy": RETRY_STRATEGY,
     "propagateTags": bool,
     "timeout": TIMEOUT,
     "tags": dict,
-    "eksPropertiesOverride": dict,
+    "eksPropertiesOverride": {"podProperties": EKS_POD},
     "ecsPropertiesOverride": dict,
     "consumableResourcePropertiesOverride": dict,
 }
@@ -145,9 +158,10 @@ def describe_jobs(store: Store, region: str, params: Mapping[str, Any]) -> Answe
         raise client_exception("Invalid type for jobs: expected a list of job ids.")  # chosen
     if len(job_ids) > MAX_DESCRIBED:
         raise client_exception(TOO_MANY_JOBS_DETAIL)
-    # Unknown ids (and ids that aged out) are left out, with no error; each job once.
-    jobs = [_job_in_region(store, region, job_id) for job_id in dict.fromkeys(job_ids)]
-    found = [job for job in jobs if job is not None]
+    # Unknown ids (and ids that aged out) are left out, with no error; each job once, even
+    # when named both by its id and by its ARN.
+    named = (job_in_region(store, region, reference) for reference in job_ids)
+    found = list({job.job_id: job for job in named if job is not None}.values())
     # Rendered twice, for the caller and for the call log: ten times cheaper than a deep copy.
     return Answer(
         {"jobs": [job_detail(store, job) for job in found]},
@@ -203,31 +217,25 @@ def job_spec(definition: JobDefinition, params: Mapping[str, Any]) -> dict[str, 
         spec["platformCapabilities"] = list(properties["platformCapabilities"])
     container = properties.get("containerProperties")
     if container is not None:
-        spec["container"] = _overridden(container, params.get("containerOverrides") or {})
+        spec["container"] = container_overridden(container, params.get("containerOverrides") or {})
     elif params.get("containerOverrides"):
         raise client_exception(  # chosen
             "containerOverrides apply only to jobs whose job definition has containerProperties."
         )
+    eks = properties.get("eksProperties")
+    if eks is not None:
+        spec["eksProperties"] = eks_overridden(eks, params.get("eksPropertiesOverride") or {})
+    elif params.get("eksPropertiesOverride"):
+        raise client_exception(  # chosen
+            "eksPropertiesOverride applies only to jobs whose job definition has eksProperties."
+        )
     if definition.type == "multinode":
         spec["nodeProperties"] = _node_properties(properties, params.get("nodeOverrides"))
+    elif (params.get("nodeOverrides") or {}).get("nodePropertyOverrides"):
+        raise client_exception(  # chosen
+            "nodeOverrides apply only to jobs whose job definition is multinode."
+        )
     return spec
-
-
-def _overridden(container: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
-    result = dict(container)
-    for key in ("vcpus", "memory", "command", "instanceType"):
-        if key in overrides:
-            result[key] = overrides[key]
-    if "environment" in overrides:
-        # Overrides replace the definition's variables of the same name and add the others.
-        merged = {item.get("name"): item for item in result.get("environment", [])}
-        merged.update({item.get("name"): item for item in overrides["environment"]})
-        result["environment"] = list(merged.values())
-    if "resourceRequirements" in overrides:
-        by_type = {item.get("type"): item for item in result.get("resourceRequirements", [])}
-        by_type.update({item.get("type"): item for item in overrides["resourceRequirements"]})
-        result["resourceRequirements"] = list(by_type.values())
-    return result
 
 
 def _node_properties(
@@ -243,7 +251,11 @@ def _node_properties(
             f"mainNode {main} must be less than numNodes {num_nodes}."
         )
     node_properties.update(numNodes=num_nodes, mainNode=main)
-    node_properties.setdefault("nodeRangeProperties", [])
+    node_properties["nodeRangeProperties"] = node_ranges(
+        node_properties.get("nodeRangeProperties") or [],
+        (overrides or {}).get("nodePropertyOverrides") or [],
+        num_nodes,
+    )
     return node_properties
 
 
@@ -340,16 +352,21 @@ def _dependencies(
     dependencies = []
     for given in depends_on:
         job_id, kind = given.get("jobId"), given.get("type")
-        if kind is not None and size is None:
-            # "For array jobs, you can specify a SEQUENTIAL type dependency ... an N_TO_N type"
-            raise client_exception(  # chosen
-                f"Dependency type {kind} is only allowed for array jobs."
-            )
         if kind not in (None, "N_TO_N", "SEQUENTIAL"):
             raise client_exception(  # chosen
                 f"Invalid dependency type: {kind}. Valid values: N_TO_N, SEQUENTIAL."
             )
-        if kind == "SEQUENTIAL":
+        if kind == "N_TO_N" and size is None:
+            # "For array jobs, you can specify ... an N_TO_N type dependency"
+            raise client_exception(  # chosen
+                f"Dependency type {kind} is only allowed for array jobs."
+            )
+        if kind == "SEQUENTIAL" and size is None and job_id is None:
+            # Chosen: AWS documents no error for SEQUENTIAL on a job that is not an array job,
+            # and none was found reported: it is accepted, and has nothing to order.
+            dependencies.append(Dependency(None, kind))
+            continue
+        if kind == "SEQUENTIAL" and size is not None:
             if job_id is not None:
                 raise client_exception(  # chosen
                     "A SEQUENTIAL dependency is on the array's own children: give no jobId."
@@ -357,7 +374,7 @@ def _dependencies(
         else:
             if not job_id:
                 raise client_exception("A dependency needs a jobId.")  # chosen
-            found = _job_in_region(store, region, job_id)
+            found = job_in_region(store, region, job_id)
             if found is None:
                 raise client_exception(f"Dependent job {job_id} not found.")  # chosen
             if kind == "N_TO_N" and found.array_size != size:
@@ -365,6 +382,7 @@ def _dependencies(
                     f"An N_TO_N dependency must be on an array job of the same size ({size}); "
                     f"{job_id} is not."
                 )
+            job_id = found.job_id  # an ARN names the job; the job waits for it by id
         dependencies.append(Dependency(job_id, kind))
     return tuple(dependencies)
 
@@ -426,7 +444,7 @@ def _job_and_reason(store: Store, region: str, params: Mapping[str, Any]) -> tup
     check_reason(reason)
     # Observed: a job id that does not exist is answered HTTP 200 with an empty body
     # (aws/aws-cli#2551, TerminateJob); CancelJob does the same here.
-    job = find_job(store, region, job_id)
+    job = job_in_region(store, region, job_id)
     return (None if job is None else stopped_unit(store, job)), reason
 
 
@@ -445,11 +463,4 @@ def stopped_unit(store: Store, job: Job) -> Job:
         parent_id = job.parent_id
         assert parent_id is not None
         return store.jobs[parent_id]
-    return job
-
-
-def _job_in_region(store: Store, region: str, job_id: str) -> Job | None:
-    job = store.jobs.get(job_id)
-    if job is None or _arns.region_of(job.job_queue) != region:
-        return None
     return job

@@ -16,6 +16,7 @@ from ..models import JOB_STATUSES
 from ._answer import Answer
 from ._checks import Shape, check_types
 from ._filters import parse_filters
+from ._job_refs import job_in_region
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -125,12 +126,8 @@ def _scope(store: Store, region: str, selector: str, value: str) -> _Scope:
             # Chosen: the only real "not found" text for a queue, SubmitJob's (base2genomics/batchit#13).
             raise client_exception(f"JobQueue {value} not found.")
         return _Scope(store.queue_index(queue), queue.arn, None, _arns.job_arn_prefix(queue.arn))
-    job = store.jobs.get(value)
-    index = (
-        None
-        if job is None or _arns.region_of(job.job_queue) != region
-        else store.child_index(job.job_id)
-    )
+    job = job_in_region(store, region, value)  # an id or a job ARN
+    index = None if job is None else store.child_index(job.job_id)
     array = selector == "arrayJobId"
     if job is None or index is None or (job.array_size is not None) != array:
         kind = "array" if array else "multi-node parallel"
