@@ -1,4 +1,9 @@
-"""pytest glue: options, the ``fake_batch`` marker, the fixtures, seeds and failure reports."""
+"""pytest glue: options, the ``fake_batch`` marker, the fixtures, seeds and failure reports.
+
+pytest loads this module in every run of every project that has the package installed, so it
+imports nothing heavy: not botocore (``_routing`` installs its handlers when botocore is first
+imported), and not ``_fake`` until a test asks for a fake.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,8 @@ import inspect
 import zlib
 from typing import TYPE_CHECKING, Any
 
-import botocore.session
 import pytest
 
-from ._fake import FakeBatch
 from ._report import failure_section
 from ._routing import ENVIRONMENT
 from .exceptions import UnhandledCallError
@@ -19,11 +22,13 @@ from .factories import random_seed
 if TYPE_CHECKING:
     from collections.abc import Generator, Iterator
 
+    import botocore.session
     from botocore.client import BaseClient
 
-_FAKE_KEYWORDS = tuple(inspect.signature(FakeBatch).parameters)
+    from ._fake import FakeBatch
+
 _RUN_SEED = pytest.StashKey[int]()
-_FAKE = pytest.StashKey[FakeBatch]()
+_FAKE = pytest.StashKey["FakeBatch"]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -44,11 +49,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # The keywords and defaults come from FakeBatch's signature, so the help cannot fall behind.
-    keywords = ", ".join(
-        f"{name}={parameter.default!r}"
-        for name, parameter in inspect.signature(FakeBatch).parameters.items()
-    )
+    # The keywords and defaults come from FakeBatch's signature, so the help cannot fall behind;
+    # reading it imports the fake, so only `pytest --markers`, which shows them, pays for that.
+    keywords = "**options"
+    if getattr(config.option, "markers", False):
+        keywords = ", ".join(
+            f"{name}={parameter.default!r}"
+            for name, parameter in inspect.signature(_fake_class()).parameters.items()
+        )
     config.addinivalue_line(
         "markers",
         f"fake_batch({keywords}): configure the fake_batch fixture; the closest marker wins.",
@@ -91,16 +99,17 @@ def fake_batch_options(marker: pytest.Mark | None) -> dict[str, Any]:
     __tracebackhide__ = True
     if marker is None:
         return {}
+    keywords = _fake_keywords()
     if marker.args:
         raise TypeError(
-            f"@pytest.mark.fake_batch takes keyword arguments only ({', '.join(_FAKE_KEYWORDS)}); "
+            f"@pytest.mark.fake_batch takes keyword arguments only ({', '.join(keywords)}); "
             f"got positional {marker.args!r}"
         )
-    unknown = sorted(set(marker.kwargs) - set(_FAKE_KEYWORDS))
+    unknown = sorted(set(marker.kwargs) - set(keywords))
     if unknown:
         raise TypeError(
             f"@pytest.mark.fake_batch got unknown keyword {', '.join(map(repr, unknown))}; "
-            f"it takes {', '.join(_FAKE_KEYWORDS)}"
+            f"it takes {', '.join(keywords)}"
         )
     return dict(marker.kwargs)
 
@@ -121,7 +130,7 @@ def fake_batch(
             monkeypatch.delenv(name, raising=False)
         else:
             monkeypatch.setenv(name, value)
-    with FakeBatch(**options) as fake:
+    with _fake_class()(**options) as fake:
         request.node.stash[_FAKE] = fake
         yield fake
     if fake.unsupported_calls and not fake.allow_unsupported:
@@ -151,4 +160,17 @@ def batch_client(fake_batch: FakeBatch) -> BaseClient:
 def _session() -> botocore.session.Session:
     # One session for every batch_client: a new one reloads botocore's endpoint data (~0.1 s).
     # Batch clients made while a fake is active get dummy keys, so its credentials never matter.
+    import botocore.session
+
     return botocore.session.get_session()
+
+
+def _fake_class() -> type[FakeBatch]:
+    from ._fake import FakeBatch  # imported on first use: see the module's docstring
+
+    return FakeBatch
+
+
+@functools.cache
+def _fake_keywords() -> tuple[str, ...]:
+    return tuple(inspect.signature(_fake_class()).parameters)
