@@ -24,6 +24,7 @@ fake's region where no region is configured.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import sys
@@ -125,21 +126,27 @@ def deactivate(fake: FakeBatch) -> None:
 
 
 def _set_environment() -> dict[str, str | None]:
-    saved = {name: os.environ.get(name) for name in ENVIRONMENT}
-    for name, value in ENVIRONMENT.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    environ = os.environ
+    saved = {name: environ[name] if name in environ else None for name in ENVIRONMENT}
+    _apply(ENVIRONMENT, saved)
     return saved
 
 
 def _restore_environment(saved: dict[str, str | None]) -> None:
-    for name, value in saved.items():
+    _apply(saved, {name: os.environ.get(name) for name in saved})
+
+
+def _apply(wanted: dict[str, str | None], current: dict[str, str | None]) -> None:
+    # Only what differs: the fixture has set most of it already (through its monkeypatch), and
+    # each change of os.environ is a putenv or unsetenv call.
+    environ = os.environ
+    for name, value in wanted.items():
+        if current[name] == value:
+            continue
         if value is None:
-            os.environ.pop(name, None)
+            del environ[name]
         else:
-            os.environ[name] = value
+            environ[name] = value
 
 
 # Event handlers
@@ -226,12 +233,13 @@ class _Body:
 
 class _EndpointEvents:
     """The event emitter of a Batch client's endpoint (its HTTP layer): while a fake is active,
-    ``before-send`` goes to the fake alone; every other event, and every event while none is
-    active, to the client's own emitter.
+    ``before-send`` goes to the fake and to botocore's own handlers (adaptive retry mode's
+    client-side rate limiter) alone; every other event, and every event while no fake is active,
+    goes to the client's emitter as usual.
 
     botocore's endpoint emits ``before-send`` to every handler and keeps the first answer, so a
-    handler registered after the fake's (moto's ``mock_aws`` one, on ``before-send``) would
-    otherwise still run, and act on, a request the fake answered.
+    handler of another library registered after the fake's (moto's ``mock_aws`` one, on
+    ``before-send``) would otherwise still run, and act on, a request the fake answered.
     """
 
     __slots__ = ("_events",)
@@ -241,22 +249,52 @@ class _EndpointEvents:
 
     def emit(self, event_name: str, **kwargs: Any) -> Any:
         if event_name.startswith("before-send.") and active_fake() is not None:
-            return [(_on_before_send, _on_before_send(event_name=event_name, **kwargs))]
+            kwargs["event_name"] = event_name
+            return [(handler, handler(**kwargs)) for handler in self._before_send(event_name)]
         return self._events.emit(event_name, **kwargs)
+
+    def _before_send(self, event_name: str) -> list[Callable[..., Any]]:
+        """The handlers of ``event_name`` that may see a request the fake answers, in
+        botocore's order (the fake's is registered first)."""
+        # botocore internals: the HierarchicalEmitter behind the client's EventAliaser, its
+        # cache of handlers by event name, and the trie it fills that cache from.
+        emitter = getattr(self._events, "_emitter", self._events)
+        handlers = emitter._lookup_cache.get(event_name)
+        if handlers is None:
+            handlers = emitter._handlers.prefix_search(event_name)
+        return [
+            handler
+            for handler in handlers
+            if handler is _on_before_send or _from_botocore(handler)
+        ] or [_on_before_send]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._events, name)
 
 
 class _AsyncEndpointEvents(_EndpointEvents):
-    """The same for aiobotocore, whose endpoint awaits ``emit``."""
+    """The same for aiobotocore, whose endpoint awaits ``emit`` (and handlers may be async)."""
 
     __slots__ = ()
 
     async def emit(self, event_name: str, **kwargs: Any) -> Any:  # type: ignore[override]
         if event_name.startswith("before-send.") and active_fake() is not None:
-            return [(_on_before_send, _on_before_send(event_name=event_name, **kwargs))]
+            kwargs["event_name"] = event_name
+            responses = []
+            for handler in self._before_send(event_name):
+                response = handler(**kwargs)
+                if inspect.isawaitable(response):
+                    response = await response
+                responses.append((handler, response))
+            return responses
         return await self._events.emit(event_name, **kwargs)
+
+
+def _from_botocore(handler: Any) -> bool:
+    """Whether botocore (or aiobotocore) registered this handler: the client's own behaviour, as
+    against AWS, rather than another library's hook."""
+    module = getattr(handler, "__module__", None)  # a bound method's is its function's
+    return isinstance(module, str) and module.partition(".")[0] in ("botocore", "aiobotocore")
 
 
 def _isolate(client: Any) -> None:
@@ -387,7 +425,9 @@ def _batch_client_defaults(session: Any, fake: FakeBatch, arguments: dict[str, A
         arguments["region_name"] = fake.region
 
 
+@functools.cache
 def _wrap(original: Callable[..., Any]) -> Callable[..., Any]:
+    """The wrapper of one ``create_client`` (made once: reading a signature is slow)."""
     signature = inspect.signature(original)
     if inspect.iscoroutinefunction(original):
 

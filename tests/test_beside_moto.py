@@ -128,3 +128,23 @@ def test_moto_answers_batch_again_once_the_fake_ends() -> None:
 
     assert [e["computeEnvironmentName"] for e in seen_by_moto["compute environments"]] == ["env"]
     assert len(seen_by_moto["ecs clusters"]) == 1
+
+
+@pytest.mark.parametrize("wire", [False, True], ids=["fast path", "wire path"])
+def test_no_other_before_send_handler_sees_what_the_fake_answers(wire: bool) -> None:
+    """Any library's handler, not only moto's; botocore's own (adaptive retry mode's rate
+    limiter) still run: see the retries page's adaptive example, tested in test_docs_examples."""
+    seen: list[str] = []
+
+    def record(request: Any, **_: Any) -> None:
+        seen.append(request.url)
+
+    client = boto3.Session().client("batch", region_name=REGION)
+    client.meta.events.register_first("before-send", record)
+    client.meta.events.register_last("before-send.batch.ListJobs", record)
+    with FakeBatch(wire=wire) as fake:
+        fake.add_job(job_queue="q")
+        listed = client.list_jobs(jobQueue="q")["jobSummaryList"]
+
+    assert len(listed) == 1
+    assert seen == []
