@@ -108,9 +108,7 @@ def write_suite(directory: Path, name: str, tests: int) -> Path:
     (suite / "conftest.py").write_text(CONFTEST)
     per_file = 100
     for first in range(0, tests, per_file):
-        body = "".join(
-            SUITES[name].format(n=n) for n in range(first, min(first + per_file, tests))
-        )
+        body = "".join(SUITES[name].format(n=n) for n in range(first, min(first + per_file, tests)))
         (suite / f"test_{first:05d}.py").write_text(HEADER + body)
     return suite
 

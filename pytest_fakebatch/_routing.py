@@ -127,7 +127,7 @@ def deactivate(fake: FakeBatch) -> None:
 
 def _set_environment() -> dict[str, str | None]:
     environ = os.environ
-    saved = {name: environ[name] if name in environ else None for name in ENVIRONMENT}
+    saved = {name: environ.get(name, None) for name in ENVIRONMENT}
     _apply(ENVIRONMENT, saved)
     return saved
 
@@ -202,9 +202,8 @@ def _http_response(
     url: str, reply: Reply, response_class: type[AWSResponse] | None = None
 ) -> AWSResponse:
     # AWSResponse keeps the headers in a case-insensitive HeadersDict, as it does urllib3's.
-    return (response_class or _botocore.AWSResponse)(  # type: ignore[arg-type]
-        url, reply.status, reply.headers, _Body(reply)
-    )
+    response = response_class or _botocore.AWSResponse
+    return response(url, reply.status, reply.headers, _Body(reply))  # type: ignore[arg-type]
 
 
 def _on_choose_signer(**_: Any) -> object | None:
@@ -263,9 +262,7 @@ class _EndpointEvents:
         if handlers is None:
             handlers = emitter._handlers.prefix_search(event_name)
         return [
-            handler
-            for handler in handlers
-            if handler is _on_before_send or _from_botocore(handler)
+            handler for handler in handlers if handler is _on_before_send or _from_botocore(handler)
         ] or [_on_before_send]
 
     def __getattr__(self, name: str) -> Any:
@@ -277,7 +274,7 @@ class _AsyncEndpointEvents(_EndpointEvents):
 
     __slots__ = ()
 
-    async def emit(self, event_name: str, **kwargs: Any) -> Any:  # type: ignore[override]
+    async def emit(self, event_name: str, **kwargs: Any) -> Any:
         if event_name.startswith("before-send.") and active_fake() is not None:
             kwargs["event_name"] = event_name
             responses = []
@@ -300,13 +297,13 @@ def _from_botocore(handler: Any) -> bool:
 def _isolate(client: Any) -> None:
     # botocore internals: BaseClient._endpoint, and Endpoint._event_emitter, which is what its
     # _do_get_response emits before-send on (aiobotocore's AioEndpoint likewise, awaiting it).
-    endpoint = getattr(client, "_endpoint", None)
+    endpoint: Any = getattr(client, "_endpoint", None)
     events = getattr(endpoint, "_event_emitter", None)
     if events is None or isinstance(events, _EndpointEvents):
         return
     asynchronous = type(endpoint).__module__.startswith("aiobotocore")  # AioEndpoint
     wrapper = _AsyncEndpointEvents if asynchronous else _EndpointEvents
-    endpoint._event_emitter = wrapper(events)  # type: ignore[union-attr]
+    endpoint._event_emitter = wrapper(events)
 
 
 class _BatchClient:

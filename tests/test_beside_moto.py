@@ -64,9 +64,9 @@ def use_batch(client: Any) -> str:
         type="container",
         containerProperties={"image": "busybox", "vcpus": 1, "memory": 128},
     )
-    job_id: str = client.submit_job(
-        jobName="job", jobQueue="queue", jobDefinition="definition"
-    )["jobId"]
+    job_id: str = client.submit_job(jobName="job", jobQueue="queue", jobDefinition="definition")[
+        "jobId"
+    ]
     return job_id
 
 
@@ -110,7 +110,7 @@ def test_moto_never_sees_a_batch_request_the_fake_answers(nesting: str, kind: st
     assert uses_wire is (kind != "fast path")
     errors = [call.error.code for call in fake.calls if call.error is not None]
     assert errors == (["ServerException"] * 2 if kind == "injected 500s" else [])
-    assert seen_by_moto == dict.fromkeys(seen_by_moto, [])
+    assert seen_by_moto == {key: [] for key in seen_by_moto}
     assert body["Body"].read() == b"done"
 
 

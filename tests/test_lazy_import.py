@@ -51,7 +51,9 @@ def run_script(script: str, tmp_path: Path) -> Any:
     return json.loads(completed.stdout.splitlines()[-1])
 
 
-def test_loading_the_plugin_imports_neither_botocore_nor_the_fake(pytester: pytest.Pytester) -> None:
+def test_loading_the_plugin_imports_neither_botocore_nor_the_fake(
+    pytester: pytest.Pytester,
+) -> None:
     pytester.makepyfile(
         f"""
         import sys

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
 
 @attrs.frozen
@@ -22,9 +22,9 @@ class Answer:
     """
 
     body: dict[str, Any]
-    record: dict[str, Any] | None = None
+    record: Mapping[str, Any] | None = None
     wire: Callable[[], str] | None = None
 
     @property
-    def logged(self) -> dict[str, Any]:
+    def logged(self) -> Mapping[str, Any]:
         return self.body if self.record is None else self.record
