@@ -81,3 +81,32 @@ def test_a_wire_client_gets_what_a_fast_client_gets() -> None:
     fast = [response for wire, response in answers if not wire]
     on_the_wire = [response for wire, response in answers if wire]
     assert fast == on_the_wire
+
+
+@pytest.mark.parametrize("wire", [False, True], ids=["fast path", "wire path"])
+def test_the_call_log_shows_each_page_as_it_was_answered(wire: bool) -> None:
+    """The log keeps the jobs listed and renders them when read: what it shows must be what the
+    caller got, even after the jobs moved on."""
+    answered = []
+    requests: list[dict[str, Any]] = [
+        {"jobQueue": "q"},
+        {"jobQueue": "q", "maxResults": 2},
+        {"jobQueue": "q", "filters": [{"name": "JOB_NAME", "values": ["done"]}]},
+    ]
+    with FakeBatch(seed=11, wire=wire) as fake:
+        fake.clock.set(1_700_000_000_000)
+        fake.add_jobs(3, "q", status="RUNNING")
+        fake.add_jobs(2, "q", status="SUCCEEDED", job_name="done")
+        fake.add_array_job("q", size=2, child_statuses="RUNNING")
+        client = boto3.client("batch", region_name=fake.region)
+        for request in requests:
+            response = client.list_jobs(**request)
+            response.pop("ResponseMetadata")
+            answered.append(response)
+        fake.run_all()  # every job listed changes, array children and parents included
+
+    logged = [call.response for call in fake.get_calls("ListJobs")]
+    assert logged == answered
+    assert logged[0]["jobSummaryList"][0]["status"] == "RUNNING"
+    assert all("startedAt" not in summary for summary in logged[2]["jobSummaryList"])
+    assert fake.get_calls("ListJobs")[1].response is not fake.get_calls("ListJobs")[1].response
