@@ -9,6 +9,7 @@ otherwise also execute each Batch request, creating ECS clusters and EC2 instanc
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -148,3 +149,14 @@ def test_no_other_before_send_handler_sees_what_the_fake_answers(wire: bool) -> 
 
     assert len(listed) == 1
     assert seen == []
+
+
+def test_the_usage_page_example_passes(pytester: pytest.Pytester) -> None:
+    page = (Path(__file__).parent.parent / "docs" / "usage.md").read_text()
+    section = page.split("## Beside moto", 1)[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    pytester.makepyfile(test_example=example)
+
+    result = pytester.runpytest_inprocess("-p", "no:randomly")
+
+    result.assert_outcomes(passed=1)
