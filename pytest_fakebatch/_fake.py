@@ -794,7 +794,7 @@ class FakeBatch:
             except ServiceError as rejected:
                 return self._failed(operation, params, Reply.error(rejected, request_id, now))
             self.calls.append(Call(operation, params, answer.logged))
-            return Reply(200, request_id, now, answer.body)
+            return Reply(200, request_id, now, answer.body, wire=answer.wire)
 
     def _failed(self, operation: str, params: dict[str, Any], reply: Reply) -> Reply:
         assert reply.error_code is not None

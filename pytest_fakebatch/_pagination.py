@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from json.encoder import encode_basestring_ascii as _json_string
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -38,7 +39,11 @@ def fingerprint(*query: Hashable) -> str:
 
 
 def encode(query_fingerprint: str, last: SortKey) -> str:
-    payload = json.dumps([_VERSION, query_fingerprint, last[0], last[1]], separators=(",", ":"))
+    # json.dumps([_VERSION, query_fingerprint, *last], separators=(",", ":")), written out: the
+    # fingerprint is hex, the tiebreak a job id or an int. This runs on every page.
+    created_at, tiebreak = last
+    text = _json_string(tiebreak) if type(tiebreak) is str else str(int(tiebreak))
+    payload = f'[{_VERSION},"{query_fingerprint}",{int(created_at)},{text}]'
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 

@@ -79,7 +79,7 @@ def _stop_flags(summary: dict[str, Any], job: Job) -> None:
 class Reply:
     """One response from the fake service, before it is handed to botocore."""
 
-    __slots__ = ("body", "error_code", "headers", "request_id", "status")
+    __slots__ = ("_wire", "body", "error_code", "headers", "request_id", "status")
 
     def __init__(
         self,
@@ -88,12 +88,14 @@ class Reply:
         date_ms: int,
         body: dict[str, Any],
         error_code: str | None = None,
+        wire: Callable[[], str] | None = None,
     ) -> None:
         self.status = status
         self.request_id = request_id
         self.body = body
         """The response body, the caller's to keep (see _operations.Answer)."""
         self.error_code = error_code
+        self._wire = wire
         # Lowercase names, as botocore reports them in ResponseMetadata.HTTPHeaders. No
         # content-length: the fast path never serialises the body, and both paths must agree.
         self.headers = {
@@ -118,7 +120,8 @@ class Reply:
         return cls(error.status, request_id, date_ms, body, error.code)
 
     def wire_body(self) -> bytes:
-        return json.dumps(self.body).encode()
+        """The body as the service sends it (JSON); a handler may have made it from kept pieces."""
+        return (json.dumps(self.body) if self._wire is None else self._wire()).encode()
 
     def parsed(self) -> dict[str, Any]:
         """What botocore's rest-json parser makes of this reply off the wire (without retries)."""

@@ -1,15 +1,20 @@
 """The bridge between botocore and the fake. The only module that touches botocore's internals.
 
-Three event handlers are added to ``botocore.handlers.BUILTIN_HANDLERS`` when this module is imported,
-so every botocore session made afterwards (boto3's default session, ``boto3.Session()``,
-``botocore.session.get_session()``, the AWS CLI) carries them. They do nothing unless a FakeBatch is
-active:
+Importing this module does not import botocore: ``install()`` adds the handlers to
+``botocore.handlers.BUILTIN_HANDLERS`` the moment botocore's handlers module is first imported (a
+post-import hook, ``_after_import``), or at once if it is loaded already. Every botocore session
+made afterwards (boto3's default session, ``boto3.Session()``, ``botocore.session.get_session()``,
+the AWS CLI, aiobotocore's) carries them; a session cannot exist before that module runs. They do
+nothing unless a FakeBatch is active:
 
 - ``before-call.batch`` (fast path): answers with the response botocore would have parsed, no HTTP;
 - ``before-send.batch`` (wire path: ``FakeBatch(wire=True)``, and any call that may meet an
   injected fault or the rate limit): answers with an HTTP response that botocore parses, retries
   and raises from as it would one from AWS (an AioAWSResponse for aiobotocore clients);
-- ``choose-signer.batch``: turns signing off, so no credentials of any kind sign a Batch request.
+- ``choose-signer.batch``: turns signing off, so no credentials of any kind sign a Batch request;
+- ``creating-client-class.batch``: gives every Batch client a base class that hands its endpoint's
+  ``before-send`` to the fake alone while one is active, so no other ``before-send`` handler
+  (moto's, for one) sees a request the fake answers.
 
 While a fake is active this module also sets dummy credentials in the environment, and gives Batch
 clients created meanwhile (botocore's, and aiobotocore's if it is loaded) dummy keys, so that no credential provider (a profile's
@@ -19,23 +24,20 @@ fake's region where no region is configured.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
-import botocore
-import botocore.handlers
-import botocore.session
-from botocore.awsrequest import AWSResponse
-
-from . import _block
+from . import _after_import, _block
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from types import ModuleType
 
-    from botocore.awsrequest import AWSPreparedRequest
+    from botocore.awsrequest import AWSPreparedRequest, AWSResponse
     from botocore.model import OperationModel
 
     from ._fake import FakeBatch
@@ -84,6 +86,11 @@ def active_fake() -> FakeBatch | None:
 
 
 def activate(fake: FakeBatch) -> None:
+    # A fake in use needs botocore: import it now (installing the handlers, if the hook has not).
+    import botocore.session  # noqa: F401
+
+    if not _installed:
+        _install_handlers(sys.modules["botocore.handlers"])  # a loader the hook could not wrap
     with _stack_lock:
         if fake in _stack:
             raise RuntimeError(f"{fake!r} is already active")
@@ -119,21 +126,27 @@ def deactivate(fake: FakeBatch) -> None:
 
 
 def _set_environment() -> dict[str, str | None]:
-    saved = {name: os.environ.get(name) for name in ENVIRONMENT}
-    for name, value in ENVIRONMENT.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    environ = os.environ
+    saved = {name: environ.get(name, None) for name in ENVIRONMENT}
+    _apply(ENVIRONMENT, saved)
     return saved
 
 
 def _restore_environment(saved: dict[str, str | None]) -> None:
-    for name, value in saved.items():
+    _apply(saved, {name: os.environ.get(name) for name in saved})
+
+
+def _apply(wanted: dict[str, str | None], current: dict[str, str | None]) -> None:
+    # Only what differs: the fixture has set most of it already (through its monkeypatch), and
+    # each change of os.environ is a putenv or unsetenv call.
+    environ = os.environ
+    for name, value in wanted.items():
+        if current[name] == value:
+            continue
         if value is None:
-            os.environ.pop(name, None)
+            del environ[name]
         else:
-            os.environ[name] = value
+            environ[name] = value
 
 
 # Event handlers
@@ -187,14 +200,15 @@ def _on_before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> A
 
 
 def _http_response(
-    url: str, reply: Reply, response_class: type[AWSResponse] = AWSResponse
+    url: str, reply: Reply, response_class: type[AWSResponse] | None = None
 ) -> AWSResponse:
     # AWSResponse keeps the headers in a case-insensitive HeadersDict, as it does urllib3's.
-    return response_class(url, reply.status, reply.headers, _Body(reply))  # type: ignore[arg-type]
+    response = response_class or _botocore.AWSResponse
+    return response(url, reply.status, reply.headers, _Body(reply))  # type: ignore[arg-type]
 
 
 def _on_choose_signer(**_: Any) -> object | None:
-    return botocore.UNSIGNED if active_fake() is not None else None
+    return _botocore.UNSIGNED if active_fake() is not None else None
 
 
 class _Body:
@@ -214,16 +228,125 @@ class _Body:
         return self._reply.wire_body()
 
 
+# Keeping moto and other before-send handlers out
+
+
+class _EndpointEvents:
+    """The event emitter of a Batch client's endpoint (its HTTP layer): while a fake is active,
+    ``before-send`` goes to the fake and to botocore's own handlers (adaptive retry mode's
+    client-side rate limiter) alone; every other event, and every event while no fake is active,
+    goes to the client's emitter as usual.
+
+    botocore's endpoint emits ``before-send`` to every handler and keeps the first answer, so a
+    handler of another library registered after the fake's (moto's ``mock_aws`` one, on
+    ``before-send``) would otherwise still run, and act on, a request the fake answered.
+    """
+
+    __slots__ = ("_events",)
+
+    def __init__(self, events: Any) -> None:
+        self._events = events
+
+    def emit(self, event_name: str, **kwargs: Any) -> Any:
+        if event_name.startswith("before-send.") and active_fake() is not None:
+            kwargs["event_name"] = event_name
+            return [(handler, handler(**kwargs)) for handler in self._before_send(event_name)]
+        return self._events.emit(event_name, **kwargs)
+
+    def _before_send(self, event_name: str) -> list[Callable[..., Any]]:
+        """The handlers of ``event_name`` that may see a request the fake answers, in
+        botocore's order (the fake's is registered first)."""
+        # botocore internals: the HierarchicalEmitter behind the client's EventAliaser, its
+        # cache of handlers by event name, and the trie it fills that cache from.
+        emitter = getattr(self._events, "_emitter", self._events)
+        handlers = emitter._lookup_cache.get(event_name)
+        if handlers is None:
+            handlers = emitter._handlers.prefix_search(event_name)
+        return [
+            handler for handler in handlers if handler is _on_before_send or _from_botocore(handler)
+        ] or [_on_before_send]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._events, name)
+
+
+class _AsyncEndpointEvents(_EndpointEvents):
+    """The same for aiobotocore, whose endpoint awaits ``emit`` (and handlers may be async)."""
+
+    __slots__ = ()
+
+    async def emit(self, event_name: str, **kwargs: Any) -> Any:
+        if event_name.startswith("before-send.") and active_fake() is not None:
+            kwargs["event_name"] = event_name
+            responses = []
+            for handler in self._before_send(event_name):
+                response = handler(**kwargs)
+                if inspect.isawaitable(response):
+                    response = await response
+                responses.append((handler, response))
+            return responses
+        return await self._events.emit(event_name, **kwargs)
+
+
+def _from_botocore(handler: Any) -> bool:
+    """Whether botocore (or aiobotocore) registered this handler: the client's own behaviour, as
+    against AWS, rather than another library's hook."""
+    module = getattr(handler, "__module__", None)  # a bound method's is its function's
+    return isinstance(module, str) and module.partition(".")[0] in ("botocore", "aiobotocore")
+
+
+def _isolate(client: Any) -> None:
+    # botocore internals: BaseClient._endpoint, and Endpoint._event_emitter, which is what its
+    # _do_get_response emits before-send on (aiobotocore's AioEndpoint likewise, awaiting it).
+    endpoint: Any = getattr(client, "_endpoint", None)
+    events = getattr(endpoint, "_event_emitter", None)
+    if events is None or isinstance(events, _EndpointEvents):
+        return
+    asynchronous = type(endpoint).__module__.startswith("aiobotocore")  # AioEndpoint
+    wrapper = _AsyncEndpointEvents if asynchronous else _EndpointEvents
+    endpoint._event_emitter = wrapper(events)
+
+
+class _BatchClient:
+    """A base class every Batch client gets (``creating-client-class``): it isolates the
+    client's endpoint as soon as the client exists."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # BaseClient's (aiobotocore's client keeps it)
+        _isolate(self)
+
+
+def _on_creating_client_class(base_classes: list[type], **_: Any) -> None:
+    # botocore builds each client class from base_classes, which handlers may extend (boto3 does).
+    if _BatchClient not in base_classes:
+        base_classes.insert(0, _BatchClient)
+
+
 # Registration
 
-# Fast path last, so a test's own handler on before-call.batch answers first (a botocore Stubber
-# does anyway: botocore calls its more specific before-call.*.* handlers first). Wire path and signer
-# first, so the fake answers before any other before-send hook (moto's, for one).
-_HANDLERS = (
-    ("before-call.batch", _on_before_call, botocore.handlers.REGISTER_LAST),
-    ("before-send.batch", _on_before_send, botocore.handlers.REGISTER_FIRST),
-    ("choose-signer.batch", _on_choose_signer, botocore.handlers.REGISTER_FIRST),
-)
+
+class _Botocore:
+    """What the handlers use of botocore, filled in when the handlers are installed."""
+
+    AWSResponse: type[AWSResponse]
+    UNSIGNED: object
+
+
+_botocore = _Botocore()
+_installed = False
+
+
+def _handlers(handlers: ModuleType) -> list[tuple[str, Callable[..., Any], object]]:
+    # Fast path last, so a test's own handler on before-call.batch answers first (a botocore
+    # Stubber does anyway: botocore calls its more specific before-call.*.* handlers first). Wire
+    # path and signer first, so the fake answers before any other before-send hook; a client's
+    # endpoint keeps the others from seeing it at all (_EndpointEvents).
+    return [
+        ("before-call.batch", _on_before_call, handlers.REGISTER_LAST),
+        ("before-send.batch", _on_before_send, handlers.REGISTER_FIRST),
+        ("choose-signer.batch", _on_choose_signer, handlers.REGISTER_FIRST),
+        ("creating-client-class.batch", _on_creating_client_class, handlers.REGISTER_FIRST),
+    ]
 
 
 def attach(client: Any) -> None:
@@ -233,6 +356,7 @@ def attach(client: Any) -> None:
         raise ValueError(
             f"attach() takes a Batch client, not a {client.meta.service_model.service_name} client"
         )
+    _isolate(client)
     # botocore has no public way to list handlers: look in the emitter behind the client's
     # EventAliaser, so a client that has them already is not given them twice.
     emitter = getattr(events, "_emitter", events)
@@ -242,7 +366,9 @@ def attach(client: Any) -> None:
 
 
 def _register(events: Any) -> None:
-    for event, handler, position in _HANDLERS:
+    import botocore.handlers
+
+    for event, handler, position in _handlers(botocore.handlers):
         if position is botocore.handlers.REGISTER_FIRST:
             events.register_first(event, handler)
         else:
@@ -250,11 +376,28 @@ def _register(events: Any) -> None:
 
 
 def install() -> None:
-    """Add the handlers to every future botocore session, and to boto3's default one if it exists."""
-    builtin: list[Any] = botocore.handlers.BUILTIN_HANDLERS
-    if _HANDLERS[0] in builtin:
-        return
-    builtin.extend(_HANDLERS)
+    """Add the handlers to every botocore session: now if botocore is loaded, else as soon as it
+    is (this does not import botocore)."""
+    _after_import.when_imported("botocore.handlers", _install_handlers)
+
+
+def _install_handlers(handlers: ModuleType) -> None:
+    """Add the handlers to every future session, and to boto3's default one if it exists.
+
+    Runs right after ``botocore.handlers`` has run (it imported botocore.awsrequest), before any
+    session can exist, or later when botocore was imported before this module.
+    """
+    global _installed  # noqa: PLW0603 (once per process)
+    from botocore import UNSIGNED
+    from botocore.awsrequest import AWSResponse
+
+    _botocore.AWSResponse = AWSResponse
+    _botocore.UNSIGNED = UNSIGNED
+    builtin: list[Any] = handlers.BUILTIN_HANDLERS
+    specs = _handlers(handlers)
+    if specs[0] not in builtin:
+        builtin.extend(specs)
+    _installed = True
     boto3 = sys.modules.get("boto3")
     default_session = getattr(boto3, "DEFAULT_SESSION", None)
     if default_session is not None:
@@ -280,7 +423,9 @@ def _batch_client_defaults(session: Any, fake: FakeBatch, arguments: dict[str, A
         arguments["region_name"] = fake.region
 
 
+@functools.cache
 def _wrap(original: Callable[..., Any]) -> Callable[..., Any]:
+    """The wrapper of one ``create_client`` (made once: reading a signature is slow)."""
     signature = inspect.signature(original)
     if inspect.iscoroutinefunction(original):
 
@@ -311,6 +456,8 @@ _patched: list[tuple[type, str, Any]] = []
 def _patch_create_client() -> None:
     # botocore's Session.create_client; aiobotocore's AioSession overrides it, and does the
     # credential work in its coroutine _create_client.
+    import botocore.session
+
     targets: list[tuple[type, str]] = [(botocore.session.Session, "create_client")]
     aio = sys.modules.get("aiobotocore.session")
     if aio is not None:

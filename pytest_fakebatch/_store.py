@@ -138,9 +138,9 @@ class Store:
         #: ARN (Describe* list in that order; a page token resumes after a position in it).
         self.created_order: dict[str, int] = {}
         self._creations = itertools.count()
-        #: Rendered summaries by job id, and their nested dicts' keys (see listing). Whatever
-        #: replaces or removes a job must drop its entry.
-        self.summary_cache: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}
+        #: Rendered summaries by job id (``_operations._summaries.Rendered``). Whatever replaces
+        #: or removes a job must drop its entry.
+        self.summary_cache: dict[str, Any] = {}
         #: Tags by resource ARN (jobs, queues, job definitions, compute environments).
         self.tags: dict[str, dict[str, str]] = {}
         # Finished top-level jobs as (expires at, job id): retention drops them in this order.

@@ -7,6 +7,7 @@ imports botocore.
 
 from __future__ import annotations
 
+import functools
 import random
 
 
@@ -15,11 +16,25 @@ class IdFactory:
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
-        # String seeds are hashed by random.Random (version 2), so the streams are independent.
-        self._job_ids = random.Random(f"{seed}:job-ids")
-        self._job_names = random.Random(f"{seed}:job-names")
-        self._request_ids = random.Random(f"{seed}:request-ids")
-        self._service_job_ids = random.Random(f"{seed}:service-job-ids")
+
+    # String seeds are hashed by random.Random (version 2), so the streams are independent. Each
+    # is made when first drawn from: seeding one costs more than a fake that draws nothing.
+
+    @functools.cached_property
+    def _job_ids(self) -> random.Random:
+        return random.Random(f"{self.seed}:job-ids")
+
+    @functools.cached_property
+    def _job_names(self) -> random.Random:
+        return random.Random(f"{self.seed}:job-names")
+
+    @functools.cached_property
+    def _request_ids(self) -> random.Random:
+        return random.Random(f"{self.seed}:request-ids")
+
+    @functools.cached_property
+    def _service_job_ids(self) -> random.Random:
+        return random.Random(f"{self.seed}:service-job-ids")
 
     def job_id(self) -> str:
         """A lowercase version-4 UUID, the shape of every job id AWS Batch returns."""

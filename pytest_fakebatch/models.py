@@ -145,7 +145,8 @@ class Attempt:
     status_reason: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+# No __weakref__ slot: nothing refers to jobs weakly, and a store holds a million of them.
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Job:
     """A job as the fake stores it. Timestamps are epoch milliseconds.
 

@@ -1,4 +1,9 @@
-"""pytest glue: options, the ``fake_batch`` marker, the fixtures, seeds and failure reports."""
+"""pytest glue: options, the ``fake_batch`` marker, the fixtures, seeds and failure reports.
+
+pytest loads this module in every run of every project that has the package installed, so it
+imports nothing heavy: not botocore (``_routing`` installs its handlers when botocore is first
+imported), and not ``_fake`` until a test asks for a fake.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,9 @@ import inspect
 import zlib
 from typing import TYPE_CHECKING, Any
 
-import botocore.session
 import pytest
 
 from . import _block
-from ._fake import FakeBatch
 from ._report import failure_section
 from ._routing import ENVIRONMENT
 from .exceptions import UnhandledCallError
@@ -20,13 +23,14 @@ from .factories import random_seed
 if TYPE_CHECKING:
     from collections.abc import Generator, Iterator
 
+    import botocore.session
     from botocore.client import BaseClient
 
+    from ._fake import FakeBatch
     from ._server import FakeBatchServer
 
-_FAKE_KEYWORDS = tuple(inspect.signature(FakeBatch).parameters)
 _RUN_SEED = pytest.StashKey[int]()
-_FAKE = pytest.StashKey[FakeBatch]()
+_FAKE = pytest.StashKey["FakeBatch"]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -62,11 +66,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     _block.push(bool(config.getoption("fake_batch_block") or config.getini("fake_batch_block")))
-    # The keywords and defaults come from FakeBatch's signature, so the help cannot fall behind.
-    keywords = ", ".join(
-        f"{name}={parameter.default!r}"
-        for name, parameter in inspect.signature(FakeBatch).parameters.items()
-    )
+    # The keywords and defaults come from FakeBatch's signature, so the help cannot fall behind;
+    # reading it imports the fake, so only `pytest --markers`, which shows them, pays for that.
+    keywords = "**options"
+    if getattr(config.option, "markers", False):
+        keywords = ", ".join(
+            f"{name}={parameter.default!r}"
+            for name, parameter in inspect.signature(_fake_class()).parameters.items()
+        )
     config.addinivalue_line(
         "markers",
         f"fake_batch({keywords}): configure the fake_batch fixture; the closest marker wins.",
@@ -122,16 +129,17 @@ def fake_batch_options(marker: pytest.Mark | None) -> dict[str, Any]:
     __tracebackhide__ = True
     if marker is None:
         return {}
+    keywords = _fake_keywords()
     if marker.args:
         raise TypeError(
-            f"@pytest.mark.fake_batch takes keyword arguments only ({', '.join(_FAKE_KEYWORDS)}); "
+            f"@pytest.mark.fake_batch takes keyword arguments only ({', '.join(keywords)}); "
             f"got positional {marker.args!r}"
         )
-    unknown = sorted(set(marker.kwargs) - set(_FAKE_KEYWORDS))
+    unknown = sorted(set(marker.kwargs) - set(keywords))
     if unknown:
         raise TypeError(
             f"@pytest.mark.fake_batch got unknown keyword {', '.join(map(repr, unknown))}; "
-            f"it takes {', '.join(_FAKE_KEYWORDS)}"
+            f"it takes {', '.join(keywords)}"
         )
     return dict(marker.kwargs)
 
@@ -153,7 +161,7 @@ def fake_batch(
         else:
             monkeypatch.setenv(name, value)
     try:
-        fake = FakeBatch(**options)
+        fake = _fake_class()(**options)
     except (TypeError, ValueError) as error:
         # A bad marker value is the test author's: shown without the fake's own frames.
         kind = TypeError if isinstance(error, TypeError) else ValueError
@@ -205,4 +213,17 @@ def batch_client(fake_batch: FakeBatch) -> BaseClient:
 def _session() -> botocore.session.Session:
     # One session for every batch_client: a new one reloads botocore's endpoint data (~0.1 s).
     # Batch clients made while a fake is active get dummy keys, so its credentials never matter.
+    import botocore.session
+
     return botocore.session.get_session()
+
+
+def _fake_class() -> type[FakeBatch]:
+    from ._fake import FakeBatch  # imported on first use: see the module's docstring
+
+    return FakeBatch
+
+
+@functools.cache
+def _fake_keywords() -> tuple[str, ...]:
+    return tuple(inspect.signature(_fake_class()).parameters)

@@ -115,13 +115,14 @@ class _AsyncPages:
 
 
 def record_requests(client: BaseClient, *, first: bool = False) -> list[AWSPreparedRequest]:
-    """The requests this client hands to ``before-send`` (only the wire path builds them), seen by
-    a handler registered first (before the fake's) or last."""
+    """The requests this client creates for its HTTP layer (only the wire path builds them), as
+    ``request-created`` hands them to the signer, seen by a handler registered first or last.
+    (Not ``before-send``: while a fake is active, only the fake sees that event for Batch.)"""
     requests: list[AWSPreparedRequest] = []
 
     def record(request: AWSPreparedRequest, **_: Any) -> None:
         requests.append(request)
 
     register = client.meta.events.register_first if first else client.meta.events.register_last
-    register("before-send.batch", record)
+    register("request-created.batch", record)
     return requests

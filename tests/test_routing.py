@@ -72,7 +72,9 @@ def offline(no_network: list[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[
 
 @pytest.fixture
 def sent(monkeypatch: pytest.MonkeyPatch) -> list[AWSPreparedRequest]:
-    """Batch requests that botocore prepared and handed to ``before-send``, on any session made now.
+    """Batch requests that botocore created for its HTTP layer (``request-created``, where it
+    signs them), on any session made now. Not ``before-send``: while a fake is active, no handler
+    but the fake's sees that event for a Batch request (see test_beside_moto.py).
 
     Added to botocore's built-in handlers like the plugin's own, so the AWS CLI's sessions carry it;
     boto3's default session is made afresh so that it does too.
@@ -85,7 +87,7 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[AWSPreparedRequest]:
 
     handlers = [
         *botocore.handlers.BUILTIN_HANDLERS,
-        ("before-send.batch", record, botocore.handlers.REGISTER_LAST),
+        ("request-created.batch", record, botocore.handlers.REGISTER_LAST),
     ]
     monkeypatch.setattr(botocore.handlers, "BUILTIN_HANDLERS", handlers)
     return requests

@@ -49,7 +49,23 @@ _TYPE_NAMES = {str: "a string", int: "an integer", list: "a list", dict: "a map"
 
 def answer(body: dict[str, Any]) -> Answer:
     """The response, and a copy of it for the call log (code under test may change its own)."""
-    return Answer(body, copy.deepcopy(body))
+    return Answer(body, copy_json(body))
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of JSON-shaped data (dicts, lists, immutable leaves): what ``copy.deepcopy``
+    makes of it, several times faster (no memo, no dispatch by type)."""
+    kind = type(value)
+    if kind is dict:
+        return {key: copy_json(item) for key, item in value.items()}
+    if kind is list:
+        return [copy_json(item) for item in value]
+    if kind in _IMMUTABLE:
+        return value
+    return copy.deepcopy(value)
+
+
+_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
 
 
 def check_types(params: Mapping[str, Any], types: Mapping[str, Shape]) -> None:

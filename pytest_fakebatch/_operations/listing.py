@@ -7,29 +7,28 @@ error envelope and says what was wrong (docs/fidelity.md lists them all).
 from __future__ import annotations
 
 from bisect import bisect_left
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import _arns, _pagination
 from .._errors import client_exception
-from .._render import job_summary
 from ..models import JOB_STATUSES
 from ._answer import Answer
 from ._checks import Shape, check_types
 from ._filters import parse_filters
 from ._job_refs import job_in_region
+from ._summaries import Page
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from .._store import JobIndex, SortKey, Store
-    from ..models import Job, JobStatus
+    from ..models import JobStatus
 
 #: "If neither parameter is used, then ListJobs returns up to 1000 results" (API_ListJobs).
 PAGE_CAP = 1000
 #: "When --filters is used, Batch returns up to 100 values" (API_ListJobs).
 FILTERED_PAGE_CAP = 100
-#: Rendered summaries kept at most; past it the cache starts over (bounds memory on huge walks).
-SUMMARY_CACHE_LIMIT = 100_000
 _SELECTORS = ("jobQueue", "arrayJobId", "multiNodeJobId")
 SELECTOR_DETAIL = "You must specify only one of jobQueue, arrayJobId or multiNodeJobId."  # chosen
 TOKEN_DETAIL = (  # chosen
@@ -91,22 +90,14 @@ def list_jobs(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
         page, more = _scan(keys, low, high, limit, lambda key: matches(jobs[job_id(key)]))
 
     # A queue's keys end with the job id; children's with a negated index.
-    job_ids: list[str] = (
-        [key[1] for key in page]  # type: ignore[misc]
-        if scope.job_id is None
-        else list(map(scope.job_id, page))
-    )
-    summaries, shared = _Renderer(store, scope.job_arn_prefix).summaries(job_ids)
-    if filter_ is not None and filter_.name == "JOB_NAME":
-        _drop_started_at_of_succeeded(summaries)
-        _drop_started_at_of_succeeded(shared)
-    body: dict[str, Any] = {"jobSummaryList": summaries}
-    record: dict[str, Any] = {"jobSummaryList": shared}
+    job_id = _JOB_ID if scope.job_id is None else scope.job_id
+    by_name = filter_ is not None and filter_.name == "JOB_NAME"  # changes SUCCEEDED summaries
+    page_summaries = Page(store, scope.job_arn_prefix, map(job_id, page), by_name)
+    body: dict[str, Any] = {"jobSummaryList": page_summaries.summaries}
+    token = None
     if more:
-        body["nextToken"] = record["nextToken"] = _pagination.encode(
-            _pagination.fingerprint(*query), page[-1]
-        )
-    return Answer(body, record)
+        token = body["nextToken"] = _pagination.encode(_pagination.fingerprint(*query), page[-1])
+    return Answer(body, page_summaries.logged(token), page_summaries.wire(token))
 
 
 class _Scope(NamedTuple):
@@ -157,65 +148,11 @@ def _scan(
     return page, False
 
 
-class _Renderer:
-    """Summaries for one listing, reusing what earlier listings rendered for the same job.
-
-    A job is immutable, so its summary is rendered once and cached (the store drops the entry when
-    it replaces the job). The cached summaries, never changed, go to the call log; the caller gets
-    copies, nested dicts included, made in the same loop. Array parents are rendered afresh each
-    time: their statusSummary follows their children.
-    """
-
-    def __init__(self, store: Store, job_arn_prefix: str) -> None:
-        self._store = store
-        self._prefix = job_arn_prefix
-
-    def summaries(self, job_ids: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The caller's copies and the shared originals, in ``job_ids`` order."""
-        cache, jobs = self._store.summary_cache, self._store.jobs
-        copies: list[dict[str, Any]] = []
-        originals: list[dict[str, Any]] = []
-        add_copy, add_original = copies.append, originals.append
-        for job_id in job_ids:
-            cached = cache.get(job_id)
-            if cached is None:
-                job = jobs[job_id]
-                summary = self._render(job)
-                if job.array_size is not None:
-                    add_copy(summary)
-                    add_original(self._render(job))
-                    continue
-                nested = tuple(key for key, value in summary.items() if type(value) is dict)
-                if len(cache) >= SUMMARY_CACHE_LIMIT:
-                    cache.clear()  # a bound on memory for huge walks; entries are cheap to redo
-                cached = cache[job_id] = (summary, nested)
-            original, nested = cached
-            copy = original.copy()
-            for key in nested:
-                copy[key] = copy[key].copy()
-            add_copy(copy)
-            add_original(original)
-        return copies, originals
-
-    def _render(self, job: Job) -> dict[str, Any]:
-        return job_summary(job, self._prefix, self._status_summary)
-
-    def _status_summary(self, parent_id: str) -> dict[str, int]:
-        children = self._store.child_index(parent_id)
-        assert children is not None
-        return {status: children.count(status) for status in JOB_STATUSES}
-
-
-def _drop_started_at_of_succeeded(summaries: list[dict[str, Any]]) -> None:
-    # Observed: with the JOB_NAME filter, SUCCEEDED jobs come back without startedAt, while a
-    # listing by jobStatus includes it, "no matter of what api client we use" (boto/boto3#3315).
-    for position, summary in enumerate(summaries):
-        if summary["status"] == "SUCCEEDED" and "startedAt" in summary:
-            summaries[position] = {k: v for k, v in summary.items() if k != "startedAt"}
-
-
 def _second(key: Any) -> str:
     return key[1]  # type: ignore[no-any-return]
+
+
+_JOB_ID: Callable[[Any], str] = itemgetter(1)  # a queue's key (created_at, job_id); in C
 
 
 def _child_id(parent_id: str, separator: str) -> Callable[[Any], str]:

@@ -1,0 +1,195 @@
+"""A ListJobs page's summaries: rendered once per job and kept, copied for the caller, written as
+JSON for the wire path from texts kept per job, and logged as the jobs listed (not their
+summaries), so the call log of a walk over a million jobs holds references, not a million dicts.
+
+A job is immutable (the store replaces it when it changes, and drops its cache entry), so its
+summary is rendered once and kept, up to ``SUMMARY_CACHE_LIMIT`` jobs. The caller gets copies,
+nested dicts included, made in one loop. Array parents are rendered afresh each time: their
+statusSummary follows their children.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .._render import job_summary
+from ..models import JOB_STATUSES
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from .._store import Store
+    from ..models import Job
+
+#: Rendered summaries kept at most; past it the cache starts over. It bounds the memory a walk
+#: over a huge queue adds (about 700 bytes an entry) while keeping every page a test polls.
+SUMMARY_CACHE_LIMIT = 20_000
+
+
+class Rendered:
+    """One job's summary as listings show it: the job it was rendered from, the dict (never
+    changed: copies go out), the keys of its nested dicts, and its JSON text once the wire path
+    has needed it. The store's ``summary_cache`` holds these by job id."""
+
+    __slots__ = ("job", "json", "nested", "summary")
+
+    def __init__(self, job: Job, summary: dict[str, Any]) -> None:
+        self.job = job
+        self.summary = summary
+        nested = tuple(key for key, value in summary.items() if type(value) is dict)
+        # One nested dict (a container, or an array or node's properties) is the usual case.
+        self.nested: tuple[str, ...] | str | None = (
+            nested[0] if len(nested) == 1 else (nested or None)
+        )
+        self.json: str | None = None
+
+
+class Page:
+    """The summaries of the jobs ``job_ids`` names, in that order (the caller's copies)."""
+
+    def __init__(
+        self, store: Store, job_arn_prefix: str, job_ids: Iterable[str], drop_started_at: bool
+    ) -> None:
+        self._store = store
+        self._prefix = job_arn_prefix
+        self._drop_started_at = drop_started_at
+        #: Array parents' summaries, by position: rendered now, their children move on.
+        self._parents: dict[int, dict[str, Any]] = {}
+        cache, jobs = store.summary_cache, store.jobs
+        summaries: list[dict[str, Any]] = []
+        listed: list[Job] = []
+        add_summary, add_listed = summaries.append, listed.append
+        for job_id in job_ids:
+            entry = cache.get(job_id)
+            if entry is None:
+                job = jobs[job_id]
+                if job.array_size is not None:
+                    self._parents[len(listed)] = self.render(job)
+                    add_summary(self.render(job))
+                    add_listed(job)
+                    continue
+                if len(cache) >= SUMMARY_CACHE_LIMIT:
+                    cache.clear()  # a bound on memory for huge walks; entries are cheap to redo
+                entry = cache[job_id] = Rendered(job, self.render(job))
+            fresh = entry.summary.copy()
+            nested = entry.nested
+            if nested is not None:
+                if type(nested) is str:
+                    fresh[nested] = fresh[nested].copy()
+                else:
+                    for key in nested:
+                        fresh[key] = fresh[key].copy()
+            add_summary(fresh)
+            add_listed(entry.job)
+        if drop_started_at:
+            _drop_started_at_of_succeeded(summaries)
+        self.summaries = summaries
+        self._listed = listed
+
+    def render(self, job: Job) -> dict[str, Any]:
+        return job_summary(job, self._prefix, self._status_summary)
+
+    def _status_summary(self, parent_id: str) -> dict[str, int]:
+        children = self._store.child_index(parent_id)
+        assert children is not None
+        return {status: children.count(status) for status in JOB_STATUSES}
+
+    def logged(self, token: str | None) -> Mapping[str, Any]:
+        """What the call log keeps: the page as a mapping that renders its summaries when read."""
+        return LoggedPage(self._listed, self._prefix, self._parents, self._drop_started_at, token)
+
+    def wire(self, token: str | None) -> Callable[[], str]:
+        """The JSON text of the page, as ``json.dumps`` writes the response, made when the wire
+        path reads it (maybe after the store's lock is released: it only reads cache entries,
+        which never change, and uses one only if it was rendered from the very job listed)."""
+        cache, summaries, listed = self._store.summary_cache, self.summaries, self._listed
+        own_texts = not self._drop_started_at  # JOB_NAME pages change summaries: dump those
+
+        def encode() -> str:
+            texts = []
+            for job, summary in zip(listed, summaries, strict=True):
+                entry = cache.get(job.job_id) if own_texts else None
+                if entry is None or entry.job is not job:  # a parent, filtered, or replaced
+                    texts.append(json.dumps(summary))
+                    continue
+                text = entry.json
+                if text is None:
+                    text = entry.json = json.dumps(entry.summary)  # racing: the same text twice
+                texts.append(text)
+            text = '{"jobSummaryList": [' + ", ".join(texts) + "]"
+            if token is not None:
+                text += ', "nextToken": ' + json.dumps(token)
+            return text + "}"
+
+        return encode
+
+
+class LoggedPage(Mapping[str, Any]):
+    """A ListJobs response in the call log: the jobs listed (immutable, and in the store anyway),
+    rendered again, exactly as they were answered, only when a test reads the call's response."""
+
+    __slots__ = ("_drop_started_at", "_listed", "_parents", "_prefix", "_token")
+
+    def __init__(
+        self,
+        listed: list[Job],
+        prefix: str,
+        parents: dict[int, dict[str, Any]],
+        drop_started_at: bool,
+        token: str | None,
+    ) -> None:
+        self._listed = listed
+        self._prefix = prefix
+        self._parents = parents
+        self._drop_started_at = drop_started_at
+        self._token = token
+
+    def _body(self) -> dict[str, Any]:
+        parents = self._parents
+        summaries = [
+            copy.deepcopy(parents[position])
+            if position in parents
+            else job_summary(job, self._prefix, _no_children)
+            for position, job in enumerate(self._listed)
+        ]
+        if self._drop_started_at:
+            _drop_started_at_of_succeeded(summaries)
+        body: dict[str, Any] = {"jobSummaryList": summaries}
+        if self._token is not None:
+            body["nextToken"] = self._token
+        return body
+
+    def __getitem__(self, key: str) -> Any:
+        return self._body()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._body())
+
+    def __len__(self) -> int:
+        return 1 if self._token is None else 2
+
+    def __eq__(self, other: object) -> bool:
+        return self._body() == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._body())
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        return self._body()  # a new dict every time
+
+
+def _no_children(parent_id: str) -> dict[str, int]:
+    raise AssertionError(f"array parent {parent_id} was rendered when listed")  # pragma: no cover
+
+
+def _drop_started_at_of_succeeded(summaries: list[dict[str, Any]]) -> None:
+    # Observed: with the JOB_NAME filter, SUCCEEDED jobs come back without startedAt, while a
+    # listing by jobStatus includes it, "no matter of what api client we use" (boto/boto3#3315).
+    for position, summary in enumerate(summaries):
+        if summary["status"] == "SUCCEEDED" and "startedAt" in summary:
+            summaries[position] = {k: v for k, v in summary.items() if k != "startedAt"}
