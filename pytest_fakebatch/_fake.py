@@ -423,6 +423,7 @@ class FakeBatch:
         finished job. An array parent follows its children: move them instead."""
         with self._store.lock:
             self._expire()
+            self._autopilot.catch_up()  # steps due before this move come first
             return _lifecycle.set_status(
                 self._store, job_id, status, reason=reason, exit_code=exit_code
             )
@@ -434,6 +435,7 @@ class FakeBatch:
         to RUNNING. Returns the jobs that moved."""
         with self._store.lock:
             self._expire()
+            self._autopilot.catch_up()  # steps due before this move come first
             return _lifecycle.advance(self._store, job_id)
 
     def complete(self, job_id: str, *, exit_code: int = 0, reason: str | None = None) -> Job:
@@ -442,6 +444,7 @@ class FakeBatch:
         not RUNNING yet; for an array parent, ends every unfinished child."""
         with self._store.lock:
             self._expire()
+            self._autopilot.catch_up()  # steps due before this move come first
             return _lifecycle.complete(self._store, job_id, exit_code=exit_code, reason=reason)
 
     def run_all(self) -> None:
@@ -449,6 +452,7 @@ class FakeBatch:
         a job whose dependency failed fails too."""
         with self._store.lock:
             self._expire()
+            self._autopilot.catch_up()  # steps due before this move come first
             _lifecycle.run_all(self._store, self._autopilot.ending())
 
     # Inspection
