@@ -285,61 +285,30 @@ class Autopilot:
             # The test set the clock back: count from the new time, as if just switched on.
             self._entered.clear()
             self._floor = now
-        step_ms = max(1, round(self._autorun * 1000))
-        due: list[tuple[int, int, str]] = []  # (when, order, job id)
-        waiting: dict[str, int] = {}  # job id -> since when
-        order = 0
-        for candidate in store.jobs.values():
-            if _lifecycle.moves_alone(candidate):
-                since = self._seen(candidate)
-                when = self._due(candidate, since, step_ms)
-                if when is None:
-                    waiting[candidate.job_id] = since
-                else:
-                    due.append((when, order, candidate.job_id))
-                    order += 1
-        heapq.heapify(due)
-        while due and due[0][0] <= now:
-            when, _, job_id = heapq.heappop(due)
-            job = store.jobs.get(job_id)
-            if job is None or not _lifecycle.moves_alone(job):
-                continue
+        agenda = _Agenda(self, max(1, round(self._autorun * 1000)))
+        # Only moving jobs are remembered: forget those that finished (or left) since.
+        entered, self._entered = self._entered, {}
+        for job in store.jobs.values():
+            if _lifecycle.moves_alone(job):
+                if job.job_id in entered:
+                    self._entered[job.job_id] = entered[job.job_id]
+                since = self._since(job)
+                # Remembered, so a later catch-up counts from the same moment.
+                self._entered[job.job_id] = (job.status, since)
+                agenda.plan(job, since)
+        while (taken := agenda.next_due(now)) is not None:
+            when, job = taken
             with _lifecycle.dated(when):
-                moved = self._step(job, step_ms)
+                moved = self._step(job, agenda.step_ms)
             if moved is None:  # it waits on its dependencies after all
-                waiting[job_id] = self._since(job)
-                continue
-            if moved.status in FINISHED_STATUSES:
-                self._entered.pop(job_id, None)
-                # Jobs waiting on it may move on their next tick.
-                for waiter_id, since in list(waiting.items()):
-                    waiter = store.jobs.get(waiter_id)
-                    if waiter is None or not _lifecycle.moves_alone(waiter):
-                        del waiting[waiter_id]
-                        continue
-                    tick = self._due(waiter, since, step_ms)
-                    if tick is not None:
-                        del waiting[waiter_id]
-                        heapq.heappush(due, (tick, order, waiter_id))
-                        order += 1
-                continue
-            self._entered[job_id] = (moved.status, when)
-            tick = self._due(moved, when, step_ms)
-            if tick is None:
-                waiting[job_id] = when
+                agenda.plan(job, self._since(job))
+            elif moved.status in FINISHED_STATUSES:
+                self._entered.pop(job.job_id, None)
+                agenda.release_waiting()  # jobs waiting on it may move on their next tick
             else:
-                heapq.heappush(due, (tick, order, job_id))
-                order += 1
+                self._entered[job.job_id] = (moved.status, when)
+                agenda.plan(moved, when)
         self._floor = max(self._floor, now)
-
-    def _seen(self, job: Job) -> int:
-        """``_since``, remembered, so that the next catch-up, however soon, counts from the same
-        moment and not from its own floor: a client polling more often than once a step would
-        otherwise keep a new job from ever moving."""
-        since = self._since(job)
-        if job.status != "RUNNING":
-            self._entered[job.job_id] = (job.status, since)
-        return since
 
     def _since(self, job: Job) -> int:
         """When the job entered its status, as far as the autopilot can tell."""
@@ -413,3 +382,41 @@ def _timeout_ms(job: Job) -> int | None:
 
 def _timed_out(job: Job, at: int) -> Job:
     return _lifecycle.ended_attempt(job, at, TIMEOUT_EXIT_CODE, TIMEOUT_REASON, retry=False)
+
+
+class _Agenda:
+    """One catch-up's steps to come: a heap of (when due, order, job id), and the jobs waiting on
+    dependencies (with since when), planned again whenever a job finishes."""
+
+    def __init__(self, autopilot: Autopilot, step_ms: int) -> None:
+        self._autopilot = autopilot
+        self.step_ms = step_ms
+        self._due: list[tuple[int, int, str]] = []
+        self._waiting: dict[str, int] = {}
+        self._order = 0
+
+    def plan(self, job: Job, since: int) -> None:
+        when = self._autopilot._due(job, since, self.step_ms)
+        if when is None:
+            self._waiting[job.job_id] = since
+        else:
+            heapq.heappush(self._due, (when, self._order, job.job_id))
+            self._order += 1
+
+    def next_due(self, now: int) -> tuple[int, Job] | None:
+        """The next step due by ``now``, and its job as it is (None: nothing more is due)."""
+        jobs = self._autopilot._store.jobs
+        while self._due and self._due[0][0] <= now:
+            when, _, job_id = heapq.heappop(self._due)
+            job = jobs.get(job_id)
+            if job is not None and _lifecycle.moves_alone(job):
+                return when, job
+        return None
+
+    def release_waiting(self) -> None:
+        jobs = self._autopilot._store.jobs
+        waiting, self._waiting = self._waiting, {}
+        for job_id, since in waiting.items():
+            job = jobs.get(job_id)
+            if job is not None and _lifecycle.moves_alone(job):
+                self.plan(job, since)

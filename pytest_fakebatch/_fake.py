@@ -566,6 +566,7 @@ class FakeBatch:
         container, so no ``container_reason``."""
         with self._store.lock:
             self._expire()
+            self._autopilot.catch_up()  # steps due before this move come first
             if _service_jobs.is_service_job(self._store, job_id):
                 _no_container_reason(job_id, container_reason)
                 return _service_seeding.set_status(self._store, job_id, status, reason, exit_code)
@@ -586,6 +587,7 @@ class FakeBatch:
         has the capacity), STARTING, RUNNING. Returns the jobs that moved."""
         with self._store.lock:
             self._expire()
+            self._autopilot.catch_up()  # steps due before this move come first
             if job_id is None or _service_jobs.is_service_job(self._store, job_id):
                 moved: list[Job | ServiceJob] = []
                 if job_id is None:
@@ -610,6 +612,7 @@ class FakeBatch:
         container, so no ``container_reason``."""
         with self._store.lock:
             self._expire()
+            self._autopilot.catch_up()  # steps due before this move come first
             if _service_jobs.is_service_job(self._store, job_id):
                 _no_container_reason(job_id, container_reason)
                 return _service_jobs.complete(
@@ -628,6 +631,7 @@ class FakeBatch:
         a job whose dependency failed fails too."""
         with self._store.lock:
             self._expire()
+            self._autopilot.catch_up()  # steps due before this move come first
             _lifecycle.run_all(self._store, self._autopilot.ending())
             _service_jobs.run_all(self._store)
 

@@ -431,3 +431,44 @@ def test_bad_outcome_values(
     with pytest.raises(error) as raised:
         fake.outcome(*args, **kwargs)
     assert message in str(raised.value)
+
+
+@pytest.mark.fake_batch(autorun=10)
+def test_seconds_run_arrays_child_by_child_and_multinode_jobs_as_one(resources: FakeBatch) -> None:
+    resources.clock.set(1_700_000_000_000)
+    resources.add_job_definition("mnp", type="multinode")
+    client = _client(resources)
+    array = _submit(client, "sweep", arrayProperties={"size": 3}, dependsOn=[])
+    sequential = _submit(
+        client, "chain", arrayProperties={"size": 3}, dependsOn=[{"type": "SEQUENTIAL"}]
+    )
+    nodes = _submit(client, "mpi", jobDefinition="mnp")
+
+    resources.clock.advance(3600)
+    jobs = {
+        job["jobName"]: job for job in client.describe_jobs(jobs=[array, sequential, nodes])["jobs"]
+    }
+
+    assert {name: job["status"] for name, job in jobs.items()} == dict.fromkeys(
+        ("sweep", "chain", "mpi"), "SUCCEEDED"
+    )
+    children = client.describe_jobs(jobs=[f"{sequential}:{i}" for i in range(3)])["jobs"]
+    # SEQUENTIAL: each child started after the one before it finished.
+    assert children[1]["startedAt"] > children[0]["stoppedAt"]
+    assert children[2]["startedAt"] > children[1]["stoppedAt"]
+    node = client.describe_jobs(jobs=[f"{nodes}#0"])["jobs"][0]
+    assert node["status"] == "SUCCEEDED"
+
+
+@pytest.mark.fake_batch(autorun=10)
+def test_seconds_a_job_moved_by_hand_goes_on_from_there(resources: FakeBatch) -> None:
+    resources.clock.set(1_700_000_000_000)
+    client = _client(resources)
+    job_id = _submit(client, "train")
+    resources.clock.advance(5)
+
+    resources.set_status(job_id, "STARTING")  # by hand, between two ticks
+    resources.clock.advance(9)
+    assert _status(client, job_id) == "STARTING"  # its 10 s count from the move
+    resources.clock.advance(1)
+    assert _status(client, job_id) == "RUNNING"
