@@ -18,6 +18,7 @@ from botocore.validate import ParamValidator
 from hypothesis import settings
 
 from pytest_fakebatch import _routing
+from tests.future_model import write_future_model
 from tests.helpers import AsyncClient
 
 if TYPE_CHECKING:
@@ -123,6 +124,19 @@ def clean_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+
+
+@pytest.fixture
+def future_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A newer botocore's Batch model, with an operation the fake does not know (see
+    tests/future_model.py), for the rest of the test: AWS_DATA_PATH names it, and boto3's default
+    session is a fresh one that loads it (so does any botocore session created from now on)."""
+    import boto3
+
+    data_path = write_future_model(tmp_path / "future-model")
+    monkeypatch.setenv("AWS_DATA_PATH", str(data_path))
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    return data_path
 
 
 @pytest.fixture(params=["botocore", "aiobotocore"])

@@ -11,6 +11,7 @@ from pytest_fakebatch import Call, CallError, FakeBatch, UnsupportedOperationErr
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from botocore.client import BaseClient
 
@@ -26,13 +27,15 @@ def client(fake: FakeBatch) -> BaseClient:
     return boto3.client("batch", region_name=fake.region)
 
 
-def test_every_call_is_logged_in_order(fake: FakeBatch, client: BaseClient) -> None:
+def test_every_call_is_logged_in_order(fake: FakeBatch, future_model: Path) -> None:
+    # A newer botocore's client: its model has an operation the fake does not know.
+    client = boto3.client("batch", region_name=fake.region)
     job = fake.add_job("q")
     client.list_jobs(jobQueue="q")
     with pytest.raises(client.exceptions.ClientException):
         client.list_jobs(jobQueue="nope", maxResults=5)
     with pytest.raises(UnsupportedOperationError):
-        client.list_service_jobs(maxResults=7)
+        client.describe_future_things(maxResults=7)
 
     first, second, third = fake.calls
 
@@ -51,7 +54,7 @@ def test_every_call_is_logged_in_order(fake: FakeBatch, client: BaseClient) -> N
     assert second.error.message.startswith(
         "Error executing request, Exception : JobQueue nope not found., RequestId: "
     )
-    assert third.operation == "ListServiceJobs"
+    assert third.operation == "DescribeFutureThings"
     assert third.params == {"maxResults": 7}
     assert third.error is not None
     assert third.error.code == "pytest-fakebatch:UnsupportedOperation"

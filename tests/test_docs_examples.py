@@ -20,6 +20,7 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import boto3
 import pytest
 from hypothesis import given, settings
 
@@ -470,13 +471,29 @@ import pytest
 from pytest_fakebatch import UnsupportedOperationError
 
 @pytest.mark.fake_batch(allow_unsupported=True)  # else the test fails again at teardown
-def test_service_jobs_are_not_supported(fake_batch, batch_client):
+def test_future_things_are_not_supported(fake_batch, batch_client):
     with pytest.raises(UnsupportedOperationError):
-        batch_client.list_service_jobs(maxResults=5)
+        batch_client.describe_future_things(maxResults=5)
 
-    call = fake_batch.get_call("ListServiceJobs")
+    call = fake_batch.get_call("DescribeFutureThings")
     assert call.params == {"maxResults": 5}
     assert call.error.code == "pytest-fakebatch:UnsupportedOperation"
+"""
+
+# Run after the example, in the same file: what else the page says of the logged call.
+UNSUPPORTED_EXAMPLE_CHECKS = """
+
+
+@pytest.mark.fake_batch(allow_unsupported=True)
+def test_the_call_is_logged_with_the_error_the_code_got(fake_batch, batch_client):
+    test_future_things_are_not_supported(fake_batch, batch_client)
+    with pytest.raises(UnsupportedOperationError) as raised:
+        batch_client.describe_future_things()
+
+    assert fake_batch.unsupported_calls == ["DescribeFutureThings", "DescribeFutureThings"]
+    assert [call.operation for call in fake_batch.calls] == fake_batch.unsupported_calls
+    assert [call.response for call in fake_batch.calls] == [None, None]
+    assert fake_batch.calls[-1].error.message == str(raised.value)
 """
 
 
@@ -563,13 +580,14 @@ def test_snake_case_parameters_are_refused(
     assert str(raised.value) == message
 
 
-@pytest.mark.fake_batch(allow_unsupported=True)  # as the example is marked
-def test_the_unsupported_operation_example(fake_batch: FakeBatch, batch_client: BaseClient) -> None:
-    run_code(CALLS, UNSUPPORTED_EXAMPLE)["test_service_jobs_are_not_supported"](
-        fake_batch, batch_client
-    )
+def test_the_unsupported_operation_example(pytester: pytest.Pytester, future_model: Path) -> None:
+    """Run in a process whose botocore has the newer model from its start, as a user's newer
+    botocore would (this process loaded botocore's model long before the test began)."""
+    pytester.makepyfile(shown(CALLS, UNSUPPORTED_EXAMPLE) + UNSUPPORTED_EXAMPLE_CHECKS)
 
-    assert fake_batch.unsupported_calls == ["ListServiceJobs"]
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-p", "no:cacheprovider")
+
+    result.assert_outcomes(passed=2)  # and no error at teardown: both tests are marked
 
 
 # docs/retries.md
@@ -1294,7 +1312,7 @@ UNSUPPORTED_SECTION = re.compile(
 
 UNHANDLED_MESSAGE = """
 code under test called Batch operations pytest-fakebatch does not implement; each call failed with UnsupportedOperationError and was not sent to AWS:
-  - ListServiceJobs
+  - DescribeFutureThings
 If the test expects that, mark it @pytest.mark.fake_batch(allow_unsupported=True).
 """
 
@@ -1317,13 +1335,18 @@ def test_the_supported_operations_as_listed() -> None:
 
 @pytest.mark.fake_batch(allow_unsupported=True)
 def test_the_unsupported_operation_message_as_shown(
-    fake_batch: FakeBatch, batch_client: BaseClient
+    fake_batch: FakeBatch, future_model: Path
 ) -> None:
+    # A client of the newer botocore the page names, with the operation the fake does not know.
+    client = boto3.client("batch", region_name=fake_batch.region)
     with pytest.raises(UnsupportedOperationError) as raised:
-        batch_client.list_service_jobs()
+        client.describe_future_things()
 
     message = str(raised.value)
+    assert raised.value.operation == "DescribeFutureThings"
     assert "Supported operations: CancelJob, " in message  # the list is the fake's, computed
+    assert f"{', '.join(sorted(OPERATIONS))}." in message
+    assert fake_batch.unsupported_calls == ["DescribeFutureThings"]
     assert f"```text\n{message}\n```" in unsupported_section(), (
         f"docs/{USAGE} must quote the message as the fake prints it now:\n{message}"
     )
@@ -1332,7 +1355,7 @@ def test_the_unsupported_operation_message_as_shown(
 def test_the_unhandled_calls_message_as_shown() -> None:
     expected = shown(USAGE, UNHANDLED_MESSAGE)
 
-    assert str(UnhandledCallError(["ListServiceJobs"])) == expected
+    assert str(UnhandledCallError(["DescribeFutureThings"])) == expected
 
 
 def test_the_unknown_marker_keyword_message_as_shown() -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -19,14 +21,16 @@ from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from pytest_fakebatch import FakeBatch
+from pytest_fakebatch import FakeBatch, UnsupportedOperationError
 from pytest_fakebatch._http_routes import route_table
 from pytest_fakebatch._operations import OPERATIONS
 from pytest_fakebatch._server import FakeBatchServer
 from tests.endpoint_helpers import request
+from tests.future_model import FUTURE_METHOD_AND_URI, FUTURE_OPERATION, future_environment
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from botocore.client import BaseClient
     from botocore.model import Shape
@@ -252,21 +256,73 @@ def test_the_tagging_routes_carry_their_members_in_the_url(served: FakeBatchServ
     assert served.fake.calls[1].params == {"resourceArn": queue.arn, "tagKeys": ["tier", "x"]}
 
 
-def test_an_operation_the_fake_does_not_answer_is_logged_and_refused(
-    served: FakeBatchServer,
-) -> None:
-    unsupported = sorted(set(MODEL.operation_names) - set(OPERATIONS))
-    if not unsupported:
-        pytest.skip("the fake answers every operation in botocore's model")
-    operation = unsupported[0]
-    method, uri = route_table().operations[operation]
+# A server and a client whose botocore's Batch model has an operation the fake does not know: a
+# process of their own, which loads that model from its start (the route table is read from the
+# model once per process), as a newer botocore would be.
+NEWER_BOTOCORE_SERVER = """
+import http.client, json
+import boto3
+from botocore.exceptions import ClientError
+from pytest_fakebatch import FakeBatch
+from pytest_fakebatch._http_routes import route_table
+from pytest_fakebatch._server import FakeBatchServer
 
-    answer = request(served.endpoint_url, method, uri.replace("{resourceArn}", "x"), b"{}")
+with FakeBatchServer(FakeBatch(seed=3)) as server:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.request("POST", "/v1/describefuturethings", body=b'{"thingName": "raw"}')
+    answer = connection.getresponse()
+    raw = [answer.status, answer.getheader("x-amzn-errortype"), json.loads(answer.read())]
+    connection.close()
+    client = boto3.client(
+        "batch",
+        endpoint_url=server.endpoint_url,
+        region_name=server.fake.region,
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="any-secret-the-endpoint-never-checks",
+    )  # botocore's default retries: a 501 is not retried
+    try:
+        client.describe_future_things(maxResults=7)
+        refused = None
+    except ClientError as error:
+        refused = [
+            error.response["ResponseMetadata"]["HTTPStatusCode"],
+            error.response["ResponseMetadata"]["RetryAttempts"],
+            error.response["Error"]["Code"],
+            error.response["Error"]["Message"],
+        ]
+    print(json.dumps({
+        "route": route_table().operations.get("DescribeFutureThings"),
+        "raw": raw,
+        "client": refused,
+        "unsupported_calls": server.fake.unsupported_calls,
+        "logged": [[call.operation, call.params, call.error.code] for call in server.fake.calls],
+        "errors": server.errors,
+    }))
+"""
 
-    assert answer.status == 501
-    assert answer.headers["x-amzn-errortype"] == "UnsupportedOperation"
-    assert f"does not implement the Batch operation {operation!r}" in answer.json()["message"]
-    assert served.fake.unsupported_calls == [operation]
+
+def test_an_operation_the_fake_does_not_answer_is_logged_and_refused(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-c", NEWER_BOTOCORE_SERVER],
+        env=future_environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    outcome = json.loads(completed.stdout)
+    message = str(UnsupportedOperationError(FUTURE_OPERATION, OPERATIONS))
+    assert outcome["route"] == list(FUTURE_METHOD_AND_URI)  # the table is the model's
+    assert outcome["raw"] == [501, "UnsupportedOperation", {"message": message}]
+    assert outcome["client"] == [501, 0, "UnsupportedOperation", message]
+    assert outcome["unsupported_calls"] == [FUTURE_OPERATION, FUTURE_OPERATION]
+    assert outcome["logged"] == [
+        [FUTURE_OPERATION, {"thingName": "raw"}, "pytest-fakebatch:UnsupportedOperation"],
+        [FUTURE_OPERATION, {"maxResults": 7}, "pytest-fakebatch:UnsupportedOperation"],
+    ]
+    assert outcome["errors"] == []
 
 
 def test_a_paginator_walks_every_page_over_http(served: FakeBatchServer) -> None:

@@ -30,10 +30,12 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pytest_fakebatch import FakeBatch, UnsupportedOperationError
-from pytest_fakebatch._operations import OPERATIONS
+from pytest_fakebatch._operations import DELIBERATELY_UNSUPPORTED, OPERATIONS
+from tests.future_model import FUTURE_OPERATION
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
+    from pathlib import Path
 
     from botocore.awsrequest import AWSPreparedRequest
     from botocore.client import BaseClient
@@ -188,6 +190,33 @@ def test_every_implemented_operation_is_in_the_model() -> None:
     # An operation newer than the installed botocore is answered but cannot be called.
     assert set(OPERATIONS) <= set(OPERATION_NAMES) | SINCE_LOWEST_BOTOCORE
     assert {"ClientException", "ServerException"} == BATCH_ERRORS
+
+
+def assert_every_operation_is_accounted_for(model_operations: Iterable[str]) -> None:
+    """Each operation of a Batch model is answered by the fake or deliberately unsupported."""
+    left_out = sorted(set(model_operations) - set(OPERATIONS) - DELIBERATELY_UNSUPPORTED)
+    assert set(model_operations) <= set(OPERATIONS) | DELIBERATELY_UNSUPPORTED, (
+        f"botocore's Batch model has operations the fake neither answers nor lists in "
+        f"_operations.DELIBERATELY_UNSUPPORTED: {left_out}; implement them, or list them there "
+        f"(and on the fidelity page) if the fake must never answer them"
+    )
+
+
+def test_every_operation_in_the_model_is_answered_or_deliberately_unsupported() -> None:
+    assert not DELIBERATELY_UNSUPPORTED & set(OPERATIONS), "answered and unsupported at once"
+    assert_every_operation_is_accounted_for(OPERATION_NAMES)
+
+
+def test_an_operation_a_newer_model_gains_fails_that_check(future_model: Path) -> None:
+    """The check above, against a newer botocore's model (tests/future_model.py), as a session
+    created now loads it: it fails, naming the operation."""
+    newer = botocore.session.Session().get_service_model("batch")
+    assert set(newer.operation_names) == set(OPERATION_NAMES) | {FUTURE_OPERATION}
+
+    with pytest.raises(AssertionError) as raised:
+        assert_every_operation_is_accounted_for(newer.operation_names)
+
+    assert f"DELIBERATELY_UNSUPPORTED: [{FUTURE_OPERATION!r}];" in str(raised.value)
 
 
 @pytest.mark.parametrize("wire", PATHS)

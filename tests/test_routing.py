@@ -28,6 +28,7 @@ from botocore.config import Config
 from botocore.stub import Stubber
 
 from pytest_fakebatch import FakeBatch, UnsupportedOperationError
+from tests.future_model import FUTURE_METHOD, FUTURE_OPERATION
 from tests.helpers import PATHS
 
 if TYPE_CHECKING:
@@ -47,8 +48,9 @@ def _no_aws_settings(clean_aws_environment: None) -> None:
 REAL_KEY = "AKIAIOSFODNN7EXAMPLE"
 REAL_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
-# A Batch operation the fake is not meant to implement (scheduling policies are outside its design).
-UNSUPPORTED = ("list_service_jobs", "ListServiceJobs")
+# The operation a newer botocore's Batch model has and the fake does not know (the future_model
+# fixture, tests/future_model.py): the fake answers every operation of the installed model.
+UNSUPPORTED = (FUTURE_METHOD, FUTURE_OPERATION)
 
 ENVELOPE = re.compile(
     r"Error executing request, Exception : (?P<detail>.+), RequestId: (?P<id>\S+)"
@@ -323,7 +325,7 @@ def test_a_client_reaches_the_http_layer_before_and_after_a_fake_but_not_during_
     ],
 )
 def test_an_unsupported_operation_fails_in_process_and_is_never_sent(
-    fake_batch: FakeBatch, wire: bool, retry_mode: str, offline: list[str]
+    fake_batch: FakeBatch, wire: bool, retry_mode: str, offline: list[str], future_model: Path
 ) -> None:
     method, operation = UNSUPPORTED
     client = boto3.client(
