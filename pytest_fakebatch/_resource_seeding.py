@@ -1,5 +1,6 @@
-"""The resource factories' work: add_queue, add_job_definition and add_compute_environment turn
-their keyword arguments into the request the API takes, and run the service's own checks on it.
+"""The resource factories' work: add_queue, add_job_definition, add_compute_environment and
+add_scheduling_policy turn their keyword arguments into the request the API takes, run the
+service's own checks on it, and store what it makes.
 
 A test author's mistake is a TypeError (a value of the wrong type) or a ValueError (a value the
 service would refuse, with the service's reason), raised at once.
@@ -12,6 +13,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
+import attrs
+
 from . import _arns, _seeding
 from ._errors import ServiceError
 from ._operations import compute, definitions, queues, scheduling
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ._store import Store
+    from .models import ComputeEnvironment, JobDefinition, JobQueue
 
 T = TypeVar("T")
 
@@ -52,11 +56,13 @@ def queue(
     job_state_time_limit_actions: object,
     tags: object,
     service_environments: object = None,
-) -> dict[str, Any]:
-    """The keyword arguments of ``Store.add_queue`` for a checked add_queue call."""
-    if state not in queues.STATES:
-        raise ValueError(f"state must be 'ENABLED' or 'DISABLED', not {state!r}")
-    _check_int("priority", priority)
+) -> JobQueue:
+    """A checked add_queue call: the job queue, stored."""
+    _seeding.check_name("queue name", name, _seeding.RESOURCE_NAME)
+    if store.find_queue(region, name) is not None:
+        raise ValueError(f"a job queue named {name!r} already exists in {region}")
+    checked_state = _seeding.check_state(state)
+    checked_priority = _check_int("priority", priority)
     request: dict[str, Any] = {}
     if compute_environments is not None:
         references = _str_list("compute_environments", compute_environments)
@@ -89,17 +95,22 @@ def queue(
     properties.update(
         _checked("invalid job queue", queues.queue_properties, store, region, request)
     )
-    return {
-        "state": state,
-        "priority": priority,
-        "properties": properties,
-        "tags": _tags(tags),
-    }
+    return store.add_queue(
+        region,
+        name,
+        state=checked_state,
+        priority=checked_priority,
+        properties=properties,
+        tags=_tags(tags),
+    )
 
 
 def job_definition(
+    store: Store,
+    region: str,
     name: str,
     *,
+    status: object,
     type: object,
     container_properties: object,
     node_properties: object,
@@ -110,9 +121,13 @@ def job_definition(
     platform_capabilities: object,
     scheduling_priority: object,
     tags: object,
-) -> tuple[Any, dict[str, Any], dict[str, str]]:
-    """The type, properties (as DescribeJobDefinitions shows them) and tags of a checked
-    add_job_definition call. A container definition given no container gets the default one."""
+) -> JobDefinition:
+    """A checked add_job_definition call: the definition's next revision, stored (deregistered
+    for ``status="INACTIVE"``). A container definition given no container gets the default
+    one."""
+    _seeding.check_name("job definition name", name, _seeding.RESOURCE_NAME)
+    if status not in ("ACTIVE", "INACTIVE"):
+        raise ValueError(f"status must be 'ACTIVE' or 'INACTIVE', not {status!r}")
     if type not in definitions.TYPES:
         raise ValueError(f"type must be 'container' or 'multinode', not {type!r}")
     request: dict[str, Any] = {"jobDefinitionName": name, "type": type}
@@ -149,7 +164,13 @@ def job_definition(
     _, type_, properties, checked_tags = _checked(
         f"invalid job definition {name!r}", definitions.job_definition_request, request
     )
-    return type_, properties, checked_tags
+    definition = store.add_job_definition(
+        region, name, type=type_, properties=properties, tags=checked_tags
+    )
+    if status == "INACTIVE":
+        definition = attrs.evolve(definition, status=status)
+        store.replace_job_definition(definition)
+    return definition
 
 
 def compute_environment(
@@ -163,13 +184,12 @@ def compute_environment(
     service_role: object,
     unmanaged_vcpus: object,
     tags: object,
-) -> dict[str, Any]:
-    """The keyword arguments of ``Store.add_compute_environment`` for a checked
-    add_compute_environment call."""
+) -> ComputeEnvironment:
+    """A checked add_compute_environment call: the compute environment, stored."""
+    _seeding.check_name("compute environment name", name, _seeding.RESOURCE_NAME)
     if type not in compute.TYPES:
         raise ValueError(f"type must be 'MANAGED' or 'UNMANAGED', not {type!r}")
-    if state not in queues.STATES:
-        raise ValueError(f"state must be 'ENABLED' or 'DISABLED', not {state!r}")
+    _seeding.check_state(state)
     if store.find_compute_environment(region, name) is not None:
         raise ValueError(f"a compute environment named {name!r} already exists in {region}")
     request: dict[str, Any] = {"computeEnvironmentName": name, "type": type, "state": state}
@@ -192,7 +212,9 @@ def compute_environment(
         region,
         request,
     )
-    return {"type": type_, "state": state_, "properties": properties, "tags": checked_tags}
+    return store.add_compute_environment(
+        region, name, type=type_, state=state_, properties=properties, tags=checked_tags
+    )
 
 
 def scheduling_policy(
@@ -205,6 +227,7 @@ def scheduling_policy(
     tags: object,
 ) -> SchedulingPolicy:
     """A checked add_scheduling_policy call: the policy, stored."""
+    _seeding.check_name("scheduling policy name", name, _seeding.RESOURCE_NAME)
     if store.scheduling_policies.get(_arns.scheduling_policy_arn(region, store.account_id, name)):
         raise ValueError(f"a scheduling policy named {name!r} already exists in {region}")
     request: dict[str, Any] = {"name": name, "tags": _tags(tags)}
@@ -295,9 +318,10 @@ def _str_list(label: str, value: object) -> list[str]:
     return items
 
 
-def _check_int(label: str, value: object) -> None:
+def _check_int(label: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{label} must be an int, not {value!r}")
     if not -(2**31) <= value < 2**31:
         # An Integer in the service model; a longer number could not even be sent as JSON.
         raise ValueError(f"{label} must be a 32-bit integer, not {shown(value)}")
+    return value

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from . import _clock
 from ._shown import shown
@@ -162,6 +162,14 @@ def check_region(region: object) -> str:
     if not isinstance(region, str) or not REGION.match(region):
         raise ValueError(f"region must be an AWS region name such as 'us-east-1', not {region!r}")
     return region
+
+
+def check_state(state: object) -> Literal["ENABLED", "DISABLED"]:
+    """A factory's ``state``: a job queue's, compute environment's, service environment's or
+    quota share's."""
+    if state not in ("ENABLED", "DISABLED"):
+        raise ValueError(f"state must be 'ENABLED' or 'DISABLED', not {state!r}")
+    return state
 
 
 def check_name(label: str, value: object, pattern: re.Pattern[str]) -> None:

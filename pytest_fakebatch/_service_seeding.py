@@ -45,8 +45,7 @@ def service_environment(
 ) -> ServiceEnvironment:
     """Create a checked service environment (see FakeBatch.add_service_environment)."""
     _seeding.check_name("service environment name", name, _seeding.RESOURCE_NAME)
-    if state not in service_environments.STATES:
-        raise ValueError(f"state must be 'ENABLED' or 'DISABLED', not {state!r}")
+    _seeding.check_state(state)
     if service_environments.find(store, region, name) is not None:
         raise ValueError(f"a service environment named {name!r} already exists in {region}")
     limits = DEFAULT_CAPACITY_LIMITS if capacity_limits is None else capacity_limits
@@ -195,12 +194,3 @@ def _checked(what: str, check: Callable[..., Any], *args: Any) -> Any:
         return check(*args)
     except ServiceError as refused:
         raise ValueError(f"{what}: {refused.detail}") from None
-
-
-def set_status(
-    store: Store, job_id: str, status: object, reason: str | None, exit_code: int | None
-) -> ServiceJob:
-    """FakeBatch.set_status for a service job: it has no exit code."""
-    if exit_code is not None:
-        raise ValueError(f"{job_id} is a service job: it has no exit code; leave exit_code out")
-    return lifecycle.set_status(store, job_id, str(status), reason=reason)

@@ -10,7 +10,7 @@ from __future__ import annotations
 # the classes' annotations in this module's namespace.
 from collections.abc import Mapping  # noqa: TC003
 from types import MappingProxyType
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, get_args
 
 import attrs
 
@@ -21,15 +21,7 @@ JobStatus = Literal[
 ]
 
 #: Every job status, in lifecycle order (the order of botocore's ``JobStatus`` enum).
-JOB_STATUSES: Final[tuple[JobStatus, ...]] = (
-    "SUBMITTED",
-    "PENDING",
-    "RUNNABLE",
-    "STARTING",
-    "RUNNING",
-    "SUCCEEDED",
-    "FAILED",
-)
+JOB_STATUSES: Final[tuple[JobStatus, ...]] = get_args(JobStatus)
 #: Statuses a job never leaves.
 FINISHED_STATUSES: Final[frozenset[JobStatus]] = frozenset({"SUCCEEDED", "FAILED"})
 #: Statuses in which a job has started its container (``startedAt`` is set once RUNNING).
@@ -279,16 +271,7 @@ ServiceJobStatus = Literal[
 
 #: Every service job status, in lifecycle order (the order of botocore's ``ServiceJobStatus``
 #: enum): SCHEDULED is a service job's own, when Batch handed the job to SageMaker AI.
-SERVICE_JOB_STATUSES: Final[tuple[ServiceJobStatus, ...]] = (
-    "SUBMITTED",
-    "PENDING",
-    "RUNNABLE",
-    "SCHEDULED",
-    "STARTING",
-    "RUNNING",
-    "SUCCEEDED",
-    "FAILED",
-)
+SERVICE_JOB_STATUSES: Final[tuple[ServiceJobStatus, ...]] = get_args(ServiceJobStatus)
 
 
 def _frozen_mappings(values: Any) -> tuple[Mapping[str, Any], ...]:

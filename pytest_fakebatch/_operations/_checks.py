@@ -275,6 +275,15 @@ def selected(
     return chosen, (region, None if wanted is None else tuple(wanted))
 
 
+def tagged(store: Store, arn: str, detail: dict[str, Any]) -> dict[str, Any]:
+    """``detail`` with the resource's ``tags`` member when it has tags (the Describe* answers
+    leave the member out otherwise)."""
+    tags = store.tags.get(arn)
+    if tags:
+        detail["tags"] = dict(tags)
+    return detail
+
+
 def described(
     store: Store,
     operation: str,

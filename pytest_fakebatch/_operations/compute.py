@@ -26,6 +26,7 @@ from ._checks import (
     described,
     required,
     selected,
+    tagged,
 )
 from ._instance_types import check_ec2_resources
 from .queues import EXISTS_DETAIL, STATES
@@ -105,10 +106,7 @@ def compute_environment_detail(store: Store, environment: ComputeEnvironment) ->
         "statusReason": HEALTHY,
         **copy.deepcopy(dict(environment.properties)),
     }
-    tags = store.tags.get(environment.arn)
-    if tags:
-        detail["tags"] = dict(tags)
-    return detail
+    return tagged(store, environment.arn, detail)
 
 
 def compute_environment_request(

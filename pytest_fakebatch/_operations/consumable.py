@@ -30,6 +30,7 @@ from ._checks import (
     check_types,
     page,
     required,
+    tagged,
 )
 from .queues import EXISTS_DETAIL
 
@@ -78,10 +79,7 @@ def describe_consumable_resource(store: Store, region: str, params: Mapping[str,
         "resourceType": resource.resource_type,
         "createdAt": resource.created_at,
     }
-    tags = store.tags.get(resource.arn)
-    if tags:
-        detail["tags"] = dict(tags)
-    return answer(detail)
+    return answer(tagged(store, resource.arn, detail))
 
 
 def list_consumable_resources(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
@@ -285,7 +283,13 @@ def taggable(store: Store, region: str, arn: str) -> bool:
     return resource is not None and resource.region == region
 
 
-# Seeding (FakeBatch.add_consumable_resource)
+# Seeding and reading back (FakeBatch.add_consumable_resource, .consumable_resources)
+
+
+def in_created_order(store: Store) -> list[ConsumableResource]:
+    """Every consumable resource, in every region, in the order created."""
+    order = store.created_order
+    return sorted(store.consumable_resources.values(), key=lambda resource: order[resource.arn])
 
 
 def seeded(

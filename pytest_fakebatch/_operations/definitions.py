@@ -33,6 +33,7 @@ from ._checks import (
     references,
     required,
     retry_strategy,
+    tagged,
     timeout,
 )
 from ._overrides import target_nodes
@@ -202,10 +203,7 @@ def job_definition_detail(store: Store, definition: JobDefinition) -> dict[str, 
         "type": definition.type,
         **copy.deepcopy(dict(definition.properties)),
     }
-    tags = store.tags.get(definition.arn)
-    if tags:
-        detail["tags"] = dict(tags)
-    return detail
+    return tagged(store, definition.arn, detail)
 
 
 def job_definition_request(

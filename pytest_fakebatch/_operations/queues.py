@@ -26,6 +26,7 @@ from ._checks import (
     described,
     required,
     selected,
+    tagged,
 )
 
 if TYPE_CHECKING:
@@ -162,10 +163,7 @@ def job_queue_detail(store: Store, queue: JobQueue) -> dict[str, Any]:
         "computeEnvironmentOrder": [],
         **copy.deepcopy(dict(queue.properties)),
     }
-    tags = store.tags.get(queue.arn)
-    if tags:
-        detail["tags"] = dict(tags)
-    return detail
+    return tagged(store, queue.arn, detail)
 
 
 def queue_properties(store: Store, region: str, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from ._checks import (
     check_types,
     page,
     required,
+    tagged,
 )
 from .consumable import seeded_tags
 from .queues import EXISTS_DETAIL, STATES
@@ -79,10 +80,7 @@ def describe_quota_share(store: Store, region: str, params: Mapping[str, Any]) -
     check_types(params, {"quotaShareArn": str})
     share = _existing(store, region, required(params, "quotaShareArn"))
     detail = quota_share_detail(share)
-    tags = store.tags.get(share.arn)
-    if tags:
-        detail["tags"] = dict(tags)
-    return answer(detail)
+    return answer(tagged(store, share.arn, detail))
 
 
 def list_quota_shares(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
@@ -160,7 +158,14 @@ def taggable(store: Store, region: str, arn: str) -> bool:
     return share is not None and share.region == region and _live(store, share)
 
 
-# Seeding (FakeBatch.add_quota_share)
+# Seeding and reading back (FakeBatch.add_quota_share, .quota_shares)
+
+
+def in_created_order(store: Store) -> list[QuotaShare]:
+    """Every live quota share of every job queue, in every region, in the order created."""
+    order = store.created_order
+    shares = [share for queue in store.queues() for share in live_shares(store, queue)]
+    return sorted(shares, key=lambda share: order[share.arn])
 
 
 def seeded(
@@ -182,8 +187,7 @@ def seeded(
         raise TypeError(f"job_queue must be a job queue name or ARN, not {job_queue!r}")
     if store.find_queue(region, job_queue) is None:
         raise ValueError(f"no job queue {job_queue!r} in {region}; add it first with add_queue()")
-    if state not in STATES:
-        raise ValueError(f"state must be 'ENABLED' or 'DISABLED', not {state!r}")
+    _seeding.check_state(state)
     if isinstance(capacity_limits, (str, bytes)) or not isinstance(capacity_limits, Sequence):
         raise TypeError(f"capacity_limits must be a list of mappings, not {capacity_limits!r}")
     limits = [_mapping("each of capacity_limits", limit) for limit in capacity_limits]

@@ -26,6 +26,7 @@ from ._checks import (
     page,
     references,
     required,
+    tagged,
 )
 from .queues import EXISTS_DETAIL
 
@@ -287,10 +288,7 @@ def _detail(store: Store, policy: SchedulingPolicy) -> dict[str, Any]:
     for key, value in policy.properties.items():
         if key in present:
             detail[key] = copy.deepcopy(value)
-    tags = store.tags.get(policy.arn)
-    if tags:
-        detail["tags"] = dict(tags)
-    return detail
+    return tagged(store, policy.arn, detail)
 
 
 def _existing(store: Store, region: str, arn: str) -> SchedulingPolicy:

@@ -28,6 +28,7 @@ from ._checks import (
     described,
     required,
     selected,
+    tagged,
 )
 
 if TYPE_CHECKING:
@@ -140,10 +141,7 @@ def service_environment_detail(store: Store, environment: ServiceEnvironment) ->
         "status": environment.status,
         "capacityLimits": [dict(limit) for limit in environment.capacity_limits],
     }
-    tags = store.tags.get(environment.arn)
-    if tags:
-        detail["tags"] = dict(tags)
-    return detail
+    return tagged(store, environment.arn, detail)
 
 
 def service_environment_request(
