@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 import attrs
 
 from . import _lifecycle
+from . import _service_job_lifecycle as _service_jobs
 from ._operations._answer import Answer
 from ._operations._filters import Filter
 from .models import FINISHED_STATUSES
@@ -251,7 +252,17 @@ class Autopilot:
             for job in store.jobs.values()
             if job.status == "RUNNING" and _lifecycle.moves_alone(job)
         ]
+        running_service_jobs = [
+            job.job_id for job in store.service_jobs.values() if job.status == "RUNNING"
+        ]
         _lifecycle.advance(store, None)
+        # Service jobs take the same step, as advance() with no id moves them too; one RUNNING
+        # since the last poll ends with exit code 0 (outcome rules are for container jobs).
+        _service_jobs.advance(store, None)
+        for job_id in running_service_jobs:
+            service_job = store.service_jobs.get(job_id)
+            if service_job is not None and service_job.status == "RUNNING":
+                _service_jobs.complete(store, job_id)
         for job_id in running:
             job = store.jobs.get(job_id)
             if job is None or job.status != "RUNNING":
