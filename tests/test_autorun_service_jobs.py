@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 import boto3
 import pytest
 
-
 if TYPE_CHECKING:
     from pytest_fakebatch import FakeBatch
 
