@@ -26,6 +26,7 @@ from ._checks import (
     check_tags,
     check_types,
     described,
+    order_entries,
     required,
     selected,
     tagged,
@@ -209,23 +210,11 @@ def service_environment_order(
     """A job queue's ``serviceEnvironmentOrder`` with every service environment named by its ARN
     (DescribeJobQueues shows ARNs), and the environments' type. "All serviceEnvironments must
     have the same type" (API_CreateJobQueue)."""
-    if len(entries) > MAX_SERVICE_ENVIRONMENTS:
-        raise client_exception(  # chosen
-            f"A job queue can have up to {MAX_SERVICE_ENVIRONMENTS} service environments, "
-            f"got {len(entries)}."
-        )
     order: list[dict[str, Any]] = []
     types = set()
-    for entry in entries:
-        if (
-            not isinstance(entry, dict)
-            or type(entry.get("order")) is not int
-            or not isinstance(entry.get("serviceEnvironment"), str)
-        ):
-            raise client_exception(  # chosen
-                "Each serviceEnvironmentOrder entry needs an integer order and a "
-                "serviceEnvironment."
-            )
+    for entry in order_entries(
+        entries, "serviceEnvironment", MAX_SERVICE_ENVIRONMENTS, "service environments"
+    ):
         # "The name or ARN of the service environment."
         environment = existing(store, region, entry["serviceEnvironment"])
         types.add(environment.type)
