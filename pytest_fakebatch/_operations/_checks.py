@@ -114,6 +114,9 @@ RETRY_STRATEGY: Final[Shape] = {
     "evaluateOnExit": [{"onStatusReason": str, "onReason": str, "onExitCode": str, "action": str}],
 }
 TIMEOUT: Final[Shape] = {"attemptDurationSeconds": int}
+#: A service environment's and a quota share's capacityLimits (CapacityLimit,
+#: QuotaShareCapacityLimit: the same members).
+CAPACITY_LIMITS: Final[Shape] = [{"maxCapacity": int, "capacityUnit": str}]
 #: The parts of an EKS pod (EksPodProperties, EksPodPropertiesOverride) that SubmitJob's
 #: eksPropertiesOverride merges: each container's name and what an override replaces.
 _EKS_CONTAINER: Final[Shape] = {

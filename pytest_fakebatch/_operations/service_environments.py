@@ -19,7 +19,7 @@ from .._errors import client_exception
 from .._service_job_lifecycle import queue_environments
 from ..models import ServiceEnvironment
 from ._checks import (
-    Shape,
+    CAPACITY_LIMITS,
     answer,
     check_enum,
     check_name,
@@ -48,12 +48,11 @@ MAX_SERVICE_ENVIRONMENTS: Final = 3
 #: Observed through CloudFormation, as for the other resources (see queues.EXISTS_DETAIL).
 EXISTS_DETAIL: Final = "Object already exists"
 
-_LIMITS: Final[Shape] = [{"maxCapacity": int, "capacityUnit": str}]
 _CREATE_TYPES: dict[str, Any] = {
     "serviceEnvironmentName": str,
     "serviceEnvironmentType": str,
     "state": str,
-    "capacityLimits": _LIMITS,
+    "capacityLimits": CAPACITY_LIMITS,
     "tags": dict,
 }
 
@@ -93,7 +92,9 @@ def describe_service_environments(store: Store, region: str, params: Mapping[str
 
 
 def update_service_environment(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
-    check_types(params, {"serviceEnvironment": str, "state": str, "capacityLimits": _LIMITS})
+    check_types(
+        params, {"serviceEnvironment": str, "state": str, "capacityLimits": CAPACITY_LIMITS}
+    )
     environment = existing(store, region, required(params, "serviceEnvironment"))
     changes: dict[str, Any] = {}
     if "state" in params:
