@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import _holdings, _placement
-from ._seeding import check_exit_code
+from ._seeding import check_exit_code, check_optional_str
 from .models import (
     CONTAINER_EXITED,
     FINISHED_STATUSES,
@@ -64,8 +64,8 @@ def set_status(
         raise ValueError(
             f"job {job_id} is {job.status}; it can move to {', '.join(allowed)}, not {status}"
         )
-    _check_reason(reason)
-    _check_reason(container_reason, "container_reason")
+    check_optional_str("reason", reason)
+    check_optional_str("container_reason", container_reason)
     if container_reason is not None and status not in FINISHED_STATUSES:
         raise ValueError(f"a {status} job has not finished; it has no container_reason")
     if exit_code is not None:
@@ -157,8 +157,8 @@ def complete(
     run first; an array parent's unfinished children all end this way. ``container_reason`` is
     the attempt's ``container.reason`` (what evaluateOnExit's ``onReason`` matches)."""
     _check_exit_code(exit_code)
-    _check_reason(reason)
-    _check_reason(container_reason, "container_reason")
+    check_optional_str("reason", reason)
+    check_optional_str("container_reason", container_reason)
     job = _known(store, job_id)
     if job.array_size is not None:
         if job.status in FINISHED_STATUSES:
@@ -690,8 +690,3 @@ def _now(store: Store, job: Job) -> int:
 
 def _check_exit_code(exit_code: object) -> None:
     check_exit_code(exit_code)
-
-
-def _check_reason(reason: object, label: str = "reason") -> None:
-    if reason is not None and not isinstance(reason, str):
-        raise TypeError(f"{label} must be a string or None, not {reason!r}")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from . import _arns
+from ._seeding import check_optional_str
 from .models import SERVICE_JOB_STATUSES, ServiceJob, ServiceJobAttempt, ServiceJobStatus
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def set_status(store: Store, job_id: str, status: str, *, reason: str | None = N
             f"service job {job_id} is {job.status}; it can move to {', '.join(allowed)}, "
             f"not {status}"
         )
-    _check_reason(reason)
+    check_optional_str("reason", reason)
     at = _now(store, job)
     if status == "FAILED":
         # Fails for good, retry strategy aside (as set_status does for a job).
@@ -117,7 +118,7 @@ def complete(
     yet is run first, capacity aside."""
     if isinstance(exit_code, bool) or not isinstance(exit_code, int):
         raise TypeError(f"exit_code must be an int, not {exit_code!r}")
-    _check_reason(reason)
+    check_optional_str("reason", reason)
     job = _movable(store, job_id)
     at = _now(store, job)
     while job.status != "RUNNING":
@@ -404,8 +405,3 @@ def _now(store: Store, job: ServiceJob) -> int:
         job.started_at or 0,
         last_attempt,
     )
-
-
-def _check_reason(reason: object) -> None:
-    if reason is not None and not isinstance(reason, str):
-        raise TypeError(f"reason must be a string or None, not {reason!r}")
