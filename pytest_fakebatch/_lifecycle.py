@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import _holdings, _placement
-from ._seeding import check_exit_code, check_optional_str
+from ._seeding import check_exit_code, check_forward, check_optional_str
 from .models import (
     CONTAINER_EXITED,
     FINISHED_STATUSES,
@@ -39,7 +39,6 @@ DEPENDENCY_FAILED = "Dependent Job failed"
 #: Statuses CancelJob acts on (API_CancelJob); TerminateJob also stops STARTING and RUNNING jobs
 #: (API_TerminateJob).
 CANCELLABLE: frozenset[JobStatus] = frozenset({"SUBMITTED", "PENDING", "RUNNABLE"})
-_POSITION = {status: position for position, status in enumerate(JOB_STATUSES)}
 
 
 # What the test asks for
@@ -57,13 +56,7 @@ def set_status(
     """Move a job forward to ``status``, skipping steps if asked: any later status, or FAILED.
     ``container_reason`` is the ended attempt's ``container.reason`` (a finished job's only)."""
     job = _movable(store, job_id, "set_status")
-    if status not in JOB_STATUSES:
-        raise ValueError(f"status must be one of {', '.join(JOB_STATUSES)}; got {status!r}")
-    allowed = [s for s in JOB_STATUSES if _POSITION[s] > _POSITION[job.status]]
-    if status not in allowed:
-        raise ValueError(
-            f"job {job_id} is {job.status}; it can move to {', '.join(allowed)}, not {status}"
-        )
+    check_forward("job", job_id, job.status, status, JOB_STATUSES)
     check_optional_str("reason", reason)
     check_optional_str("container_reason", container_reason)
     if container_reason is not None and status not in FINISHED_STATUSES:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from . import _arns
-from ._seeding import check_optional_str
+from ._seeding import check_forward, check_optional_str
 from .models import SERVICE_JOB_STATUSES, ServiceJob, ServiceJobAttempt, ServiceJobStatus
 
 if TYPE_CHECKING:
@@ -39,7 +39,6 @@ ATTEMPT_SUCCEEDED_REASON: Final = "Completed"
 #: A failed attempt's default statusReason: SageMaker's status comes as "Received status from
 #: SageMaker: ..." (user guide, "Service job retry strategies"); the rest is chosen.
 FAILED_REASON: Final = "Received status from SageMaker: AlgorithmError: the training job failed"
-_POSITION: Final = {status: position for position, status in enumerate(SERVICE_JOB_STATUSES)}
 _STEPS: Final[dict[ServiceJobStatus, ServiceJobStatus]] = {
     # "The job enters the SUBMITTED state", then RUNNABLE: a service job has no dependencies.
     "SUBMITTED": "RUNNABLE",
@@ -56,14 +55,7 @@ _STEPS: Final[dict[ServiceJobStatus, ServiceJobStatus]] = {
 def set_status(store: Store, job_id: str, status: str, *, reason: str | None = None) -> ServiceJob:
     """Move a service job forward to ``status`` (any later one, or FAILED), capacity aside."""
     job = _movable(store, job_id)
-    if status not in SERVICE_JOB_STATUSES:
-        raise ValueError(f"status must be one of {', '.join(SERVICE_JOB_STATUSES)}; got {status!r}")
-    allowed = [s for s in SERVICE_JOB_STATUSES if _POSITION[s] > _POSITION[job.status]]
-    if status not in allowed:
-        raise ValueError(
-            f"service job {job_id} is {job.status}; it can move to {', '.join(allowed)}, "
-            f"not {status}"
-        )
+    check_forward("service job", job_id, job.status, status, SERVICE_JOB_STATUSES)
     check_optional_str("reason", reason)
     at = _now(store, job)
     if status == "FAILED":
