@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import _holdings, _placement
-from ._seeding import check_exit_code
+from ._seeding import check_exit_code, check_forward, check_optional_str
 from .models import (
     CONTAINER_EXITED,
     FINISHED_STATUSES,
@@ -39,7 +39,6 @@ DEPENDENCY_FAILED = "Dependent Job failed"
 #: Statuses CancelJob acts on (API_CancelJob); TerminateJob also stops STARTING and RUNNING jobs
 #: (API_TerminateJob).
 CANCELLABLE: frozenset[JobStatus] = frozenset({"SUBMITTED", "PENDING", "RUNNABLE"})
-_POSITION = {status: position for position, status in enumerate(JOB_STATUSES)}
 
 
 # What the test asks for
@@ -57,15 +56,9 @@ def set_status(
     """Move a job forward to ``status``, skipping steps if asked: any later status, or FAILED.
     ``container_reason`` is the ended attempt's ``container.reason`` (a finished job's only)."""
     job = _movable(store, job_id, "set_status")
-    if status not in JOB_STATUSES:
-        raise ValueError(f"status must be one of {', '.join(JOB_STATUSES)}; got {status!r}")
-    allowed = [s for s in JOB_STATUSES if _POSITION[s] > _POSITION[job.status]]
-    if status not in allowed:
-        raise ValueError(
-            f"job {job_id} is {job.status}; it can move to {', '.join(allowed)}, not {status}"
-        )
-    _check_reason(reason)
-    _check_reason(container_reason, "container_reason")
+    check_forward("job", job_id, job.status, status, JOB_STATUSES)
+    check_optional_str("reason", reason)
+    check_optional_str("container_reason", container_reason)
     if container_reason is not None and status not in FINISHED_STATUSES:
         raise ValueError(f"a {status} job has not finished; it has no container_reason")
     if exit_code is not None:
@@ -157,8 +150,8 @@ def complete(
     run first; an array parent's unfinished children all end this way. ``container_reason`` is
     the attempt's ``container.reason`` (what evaluateOnExit's ``onReason`` matches)."""
     _check_exit_code(exit_code)
-    _check_reason(reason)
-    _check_reason(container_reason, "container_reason")
+    check_optional_str("reason", reason)
+    check_optional_str("container_reason", container_reason)
     job = _known(store, job_id)
     if job.array_size is not None:
         if job.status in FINISHED_STATUSES:
@@ -690,8 +683,3 @@ def _now(store: Store, job: Job) -> int:
 
 def _check_exit_code(exit_code: object) -> None:
     check_exit_code(exit_code)
-
-
-def _check_reason(reason: object, label: str = "reason") -> None:
-    if reason is not None and not isinstance(reason, str):
-        raise TypeError(f"{label} must be a string or None, not {reason!r}")

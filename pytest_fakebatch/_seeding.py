@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from . import _clock
 from ._shown import shown
@@ -20,6 +20,9 @@ from .models import (
     Job,
     JobStatus,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 ACCOUNT_ID = re.compile(r"^\d{12}$")
@@ -127,6 +130,20 @@ def part_of(parent: Job, job_id: str, status: JobStatus, **position: Any) -> Job
 def check_status(status: object) -> None:
     if status not in JOB_STATUSES:
         raise ValueError(f"status must be one of {', '.join(JOB_STATUSES)}; got {status!r}")
+
+
+def check_forward(
+    kind: str, job_id: str, current: str, status: object, order: Sequence[str]
+) -> None:
+    """``set_status``'s move of a ``kind`` (job, service job) from ``current``: ``status`` is
+    one of ``order`` and comes after ``current`` in it."""
+    if status not in order:
+        raise ValueError(f"status must be one of {', '.join(order)}; got {status!r}")
+    allowed = order[order.index(current) + 1 :]
+    if status not in allowed:
+        raise ValueError(
+            f"{kind} {job_id} is {current}; it can move to {', '.join(allowed)}, not {status}"
+        )
 
 
 def statuses(label: str, given: object, count: int, default: JobStatus) -> list[JobStatus]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from . import _arns
+from ._seeding import check_forward, check_optional_str
 from .models import SERVICE_JOB_STATUSES, ServiceJob, ServiceJobAttempt, ServiceJobStatus
 
 if TYPE_CHECKING:
@@ -38,7 +39,6 @@ ATTEMPT_SUCCEEDED_REASON: Final = "Completed"
 #: A failed attempt's default statusReason: SageMaker's status comes as "Received status from
 #: SageMaker: ..." (user guide, "Service job retry strategies"); the rest is chosen.
 FAILED_REASON: Final = "Received status from SageMaker: AlgorithmError: the training job failed"
-_POSITION: Final = {status: position for position, status in enumerate(SERVICE_JOB_STATUSES)}
 _STEPS: Final[dict[ServiceJobStatus, ServiceJobStatus]] = {
     # "The job enters the SUBMITTED state", then RUNNABLE: a service job has no dependencies.
     "SUBMITTED": "RUNNABLE",
@@ -55,15 +55,8 @@ _STEPS: Final[dict[ServiceJobStatus, ServiceJobStatus]] = {
 def set_status(store: Store, job_id: str, status: str, *, reason: str | None = None) -> ServiceJob:
     """Move a service job forward to ``status`` (any later one, or FAILED), capacity aside."""
     job = _movable(store, job_id)
-    if status not in SERVICE_JOB_STATUSES:
-        raise ValueError(f"status must be one of {', '.join(SERVICE_JOB_STATUSES)}; got {status!r}")
-    allowed = [s for s in SERVICE_JOB_STATUSES if _POSITION[s] > _POSITION[job.status]]
-    if status not in allowed:
-        raise ValueError(
-            f"service job {job_id} is {job.status}; it can move to {', '.join(allowed)}, "
-            f"not {status}"
-        )
-    _check_reason(reason)
+    check_forward("service job", job_id, job.status, status, SERVICE_JOB_STATUSES)
+    check_optional_str("reason", reason)
     at = _now(store, job)
     if status == "FAILED":
         # Fails for good, retry strategy aside (as set_status does for a job).
@@ -117,7 +110,7 @@ def complete(
     yet is run first, capacity aside."""
     if isinstance(exit_code, bool) or not isinstance(exit_code, int):
         raise TypeError(f"exit_code must be an int, not {exit_code!r}")
-    _check_reason(reason)
+    check_optional_str("reason", reason)
     job = _movable(store, job_id)
     at = _now(store, job)
     while job.status != "RUNNING":
@@ -404,8 +397,3 @@ def _now(store: Store, job: ServiceJob) -> int:
         job.started_at or 0,
         last_attempt,
     )
-
-
-def _check_reason(reason: object) -> None:
-    if reason is not None and not isinstance(reason, str):
-        raise TypeError(f"reason must be a string or None, not {reason!r}")

@@ -9,6 +9,8 @@ import pytest
 if TYPE_CHECKING:
     from botocore.client import BaseClient
 
+    from pytest_fakebatch import FakeBatch
+
 BOTH_PATHS = pytest.mark.parametrize("fake", [False, True], ids=["fast", "wire"], indirect=True)
 ARN = "arn:aws:batch:us-east-1:123456789012"
 CONTAINER = {"image": "busybox", "vcpus": 1, "memory": 512}
@@ -33,6 +35,14 @@ def register(client: BaseClient, name: str = "licensed", **requirements: int) ->
         containerProperties=CONTAINER,
         consumableResourceProperties=needs(*requirements.items()),
     )
+
+
+def licensed(fake: FakeBatch, client: BaseClient, total: int, needed: int = 1) -> None:
+    """Consumable resource ``licences`` of ``total``, queue ``q``, and job definition
+    ``licensed`` that needs ``needed`` of it."""
+    fake.add_consumable_resource("licences", total_quantity=total)
+    fake.add_queue("q")
+    register(client, licences=needed)
 
 
 def submit(client: BaseClient, definition: str = "licensed", **params: Any) -> str:

@@ -18,6 +18,7 @@ from tests.consumable_helpers import (
     ARN,
     BOTH_PATHS,
     CONTAINER,
+    licensed,
     needs,
     quantities,
     register,
@@ -126,9 +127,7 @@ def test_what_a_job_definition_or_job_may_require(
 def test_a_replenishable_resource_is_held_from_starting_until_the_job_ends(
     fake: FakeBatch, client: BaseClient
 ) -> None:
-    fake.add_consumable_resource("licences", total_quantity=3)
-    fake.add_queue("q")
-    register(client, licences=2)
+    licensed(fake, client, 3, needed=2)
     first, second = submit(client), submit(client)
     fake.advance()  # both RUNNABLE
     assert quantities(client, "licences") == (3, 0, 3)
@@ -193,9 +192,7 @@ def test_run_all_leaves_a_job_waiting_for_a_used_up_resource_runnable(
 def test_the_test_cannot_start_a_job_whose_resource_is_exhausted(
     fake: FakeBatch, batch: BaseClient
 ) -> None:
-    fake.add_consumable_resource("licences", total_quantity=1)
-    fake.add_queue("q")
-    register(batch, licences=1)
+    licensed(fake, batch, 1)
     holder, waiting = submit(batch), submit(batch)
     fake.set_status(holder, "RUNNING")
 
@@ -238,9 +235,7 @@ def test_a_retry_lets_go_and_takes_again(fake: FakeBatch, batch: BaseClient) -> 
 
 
 def test_terminate_and_cancel_let_go(fake: FakeBatch, batch: BaseClient) -> None:
-    fake.add_consumable_resource("licences", total_quantity=2)
-    fake.add_queue("q")
-    register(batch, licences=1)
+    licensed(fake, batch, 2)
     running, starting, waiting = submit(batch), submit(batch), submit(batch)
     fake.set_status(running, "RUNNING")
     fake.set_status(starting, "STARTING")
@@ -255,9 +250,7 @@ def test_terminate_and_cancel_let_go(fake: FakeBatch, batch: BaseClient) -> None
 
 
 def test_each_array_child_holds_its_own(fake: FakeBatch, batch: BaseClient) -> None:
-    fake.add_consumable_resource("licences", total_quantity=2)
-    fake.add_queue("q")
-    register(batch, licences=1)
+    licensed(fake, batch, 2)
     parent = submit(batch, arrayProperties={"size": 3})
     for _ in range(2):
         fake.advance()
@@ -288,9 +281,7 @@ def test_complete_on_an_array_checks_what_is_left_child_by_child(
 def test_a_deleted_resource_holds_nothing_and_jobs_wait_for_it(
     fake: FakeBatch, batch: BaseClient
 ) -> None:
-    fake.add_consumable_resource("licences", total_quantity=1)
-    fake.add_queue("q")
-    register(batch, licences=1)
+    licensed(fake, batch, 1)
     holder, waiting = submit(batch), submit(batch)
     fake.set_status(holder, "RUNNING")
     fake.set_status(waiting, "RUNNABLE")
@@ -374,9 +365,7 @@ def test_list_jobs_by_consumable_resource(fake: FakeBatch, client: BaseClient) -
 def test_list_jobs_by_consumable_resource_filters(
     fake: FakeBatch, batch: BaseClient, filters: list[dict[str, Any]], expected: list[str]
 ) -> None:
-    fake.add_consumable_resource("licences", total_quantity=5)
-    fake.add_queue("q")
-    register(batch, licences=1)
+    licensed(fake, batch, 5)
     ids = {
         name: batch.submit_job(jobName=name, jobQueue="q", jobDefinition="licensed")["jobId"]
         for name in ("alpha-1", "alpha-2", "beta")
@@ -423,9 +412,7 @@ def test_list_jobs_by_consumable_resource_refusals(
 
 @BOTH_PATHS
 def test_list_jobs_by_consumable_resource_pages(fake: FakeBatch, client: BaseClient) -> None:
-    fake.add_consumable_resource("licences", total_quantity=5)
-    fake.add_queue("q")
-    register(client, licences=1)
+    licensed(fake, client, 5)
     submitted = [submit(client) for _ in range(105)]
 
     first = client.list_jobs_by_consumable_resource(consumableResource="licences")

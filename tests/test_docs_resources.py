@@ -36,6 +36,15 @@ def run_code(example: str) -> dict[str, Any]:
     return namespace
 
 
+def run_example_test(example: str, fake_batch: FakeBatch, batch_client: BaseClient) -> None:
+    """Run the one test function ``example`` defines, with the fixtures it asks for."""
+    namespace = run_code(example)
+    [test] = [value for name, value in namespace.items() if name.startswith("test_")]
+    fixtures = {"fake_batch": fake_batch, "batch_client": batch_client}
+
+    test(**{name: fixtures[name] for name in inspect.signature(test).parameters})
+
+
 FACTORIES_EXAMPLE = """
 import boto3
 
@@ -136,11 +145,7 @@ DEFAULT_CONTAINER_SHOWN = """
     "example", [FACTORIES_EXAMPLE, ENSURE_QUEUE_EXAMPLE, DEREGISTER_EXAMPLE, TAGS_EXAMPLE]
 )
 def test_the_examples_pass(fake_batch: FakeBatch, batch_client: BaseClient, example: str) -> None:
-    namespace = run_code(example)
-    [test] = [value for name, value in namespace.items() if name.startswith("test_")]
-    fixtures = {"fake_batch": fake_batch, "batch_client": batch_client}
-
-    test(**{name: fixtures[name] for name in inspect.signature(test).parameters})
+    run_example_test(example, fake_batch, batch_client)
 
 
 def test_the_call_log_line_as_shown(fake_batch: FakeBatch, batch_client: BaseClient) -> None:

@@ -10,26 +10,16 @@ from __future__ import annotations
 import ast
 import inspect
 import re
-import textwrap
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from pytest_fakebatch import FakeBatch
 from tests.model_support import requires
+from tests.test_docs_resources import PAGE, run_example_test
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
-
-PAGE = Path(__file__).resolve().parent.parent / "docs" / "resources.md"
-
-
-def shown(example: str) -> str:
-    text = textwrap.dedent(example).strip("\n")
-    assert text in PAGE.read_text(), f"docs/resources.md no longer shows:\n{text}"
-    return text
-
 
 FAIR_SHARE_EXAMPLE = """
 import pytest
@@ -76,12 +66,7 @@ def test_stop_a_sweep(fake_batch, batch_client):
     ],
 )
 def test_the_examples_pass(fake_batch: FakeBatch, batch_client: BaseClient, example: str) -> None:
-    namespace: dict[str, Any] = {"__name__": "docs_example"}
-    exec(compile(shown(example), "docs/resources.md", "exec"), namespace)
-    [test] = [value for name, value in namespace.items() if name.startswith("test_")]
-    fixtures = {"fake_batch": fake_batch, "batch_client": batch_client}
-
-    test(**{name: fixtures[name] for name in inspect.signature(test).parameters})
+    run_example_test(example, fake_batch, batch_client)
 
 
 def test_the_factory_signature_as_shown() -> None:

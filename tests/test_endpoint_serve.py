@@ -79,27 +79,23 @@ def serve() -> Iterator[Any]:
         served.kill()
 
 
-def test_serve_is_driven_over_http_and_stops_on_sigterm(serve: Any) -> None:
-    served = serve(
-        "--port", "0", "--seed", "5", "--region", "eu-north-1", "--account-id", "111122223333"
-    )
-    match = URL.match(served.first_line)
-    assert match, served.first_line
-    url = served.first_line
-    batch = boto3.client(
+def batch_client(url: str, region: str = "us-east-1") -> Any:
+    return boto3.client(
         "batch",
         endpoint_url=url,
-        region_name="eu-north-1",
+        region_name=region,
         aws_access_key_id="AKID",
         aws_secret_access_key="secret",
         config=Config(retries={"total_max_attempts": 1}),
     )
 
-    health = request(url, "GET", "/_fakebatch/health").json()
+
+def setup_queue(batch: Any, account_id: str = "123456789012") -> None:
+    """Compute environment ``ce``, queue ``q`` on it, and job definition ``d``."""
     batch.create_compute_environment(
         computeEnvironmentName="ce",
         type="UNMANAGED",
-        serviceRole="arn:aws:iam::111122223333:role/batch",
+        serviceRole=f"arn:aws:iam::{account_id}:role/batch",
     )
     batch.create_job_queue(
         jobQueueName="q",
@@ -118,6 +114,30 @@ def test_serve_is_driven_over_http_and_stops_on_sigterm(serve: Any) -> None:
             ],
         },
     )
+
+
+def run_serve(*arguments: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """``serve`` run to its end (a refusal, or ``--help``), its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest_fakebatch", "serve", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=check,
+    )
+
+
+def test_serve_is_driven_over_http_and_stops_on_sigterm(serve: Any) -> None:
+    served = serve(
+        "--port", "0", "--seed", "5", "--region", "eu-north-1", "--account-id", "111122223333"
+    )
+    match = URL.match(served.first_line)
+    assert match, served.first_line
+    url = served.first_line
+    batch = batch_client(url, region="eu-north-1")
+
+    health = request(url, "GET", "/_fakebatch/health").json()
+    setup_queue(batch, account_id="111122223333")
     first = batch.submit_job(jobName="first", jobQueue="q", jobDefinition="d")["jobId"]
     second = batch.submit_job(
         jobName="second", jobQueue="q", jobDefinition="d", dependsOn=[{"jobId": first}]
@@ -177,38 +197,13 @@ def test_serve_warns_when_it_binds_beyond_loopback(serve: Any) -> None:
 
 
 def test_serve_refuses_bad_options_and_a_busy_port(serve: Any) -> None:
-    bad_region = subprocess.run(
-        [sys.executable, "-m", "pytest_fakebatch", "serve", "--region", "moon-1"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    bad_autorun = subprocess.run(
-        [sys.executable, "-m", "pytest_fakebatch", "serve", "--autorun", "often"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    bad_region = run_serve("--region", "moon-1")
+    bad_autorun = run_serve("--autorun", "often")
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        taken = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest_fakebatch",
-                "serve",
-                "--port",
-                str(busy.getsockname()[1]),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        taken = run_serve("--port", str(busy.getsockname()[1]))
 
     assert bad_region.returncode == 2
     assert (
@@ -227,51 +222,9 @@ def test_the_console_script_is_declared() -> None:
     pyproject = (Path(__file__).parent.parent / "pyproject.toml").read_text()
     assert "\n[project.scripts]\n" in pyproject
     assert '\npytest-fakebatch = "pytest_fakebatch.__main__:main"\n' in pyproject
-    help_text = subprocess.run(
-        [sys.executable, "-m", "pytest_fakebatch", "serve", "--help"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
+    help_text = run_serve("--help", check=True).stdout
     assert help_text.startswith("usage: pytest-fakebatch serve [-h] [--host HOST] [--port PORT]")
     assert "--autorun poll|SECONDS" in help_text
-
-
-def batch_client(url: str) -> Any:
-    return boto3.client(
-        "batch",
-        endpoint_url=url,
-        region_name="us-east-1",
-        aws_access_key_id="AKID",
-        aws_secret_access_key="secret",
-        config=Config(retries={"total_max_attempts": 1}),
-    )
-
-
-def setup_queue(batch: Any) -> None:
-    batch.create_compute_environment(
-        computeEnvironmentName="ce",
-        type="UNMANAGED",
-        serviceRole="arn:aws:iam::123456789012:role/batch",
-    )
-    batch.create_job_queue(
-        jobQueueName="q",
-        priority=1,
-        computeEnvironmentOrder=[{"order": 1, "computeEnvironment": "ce"}],
-    )
-    batch.register_job_definition(
-        jobDefinitionName="d",
-        type="container",
-        containerProperties={
-            "image": "busybox",
-            "command": ["true"],
-            "resourceRequirements": [
-                {"type": "VCPU", "value": "1"},
-                {"type": "MEMORY", "value": "512"},
-            ],
-        },
-    )
 
 
 def poll_until_finished(batch: Any, job_ids: list[str], polls: int) -> dict[str, dict[str, Any]]:

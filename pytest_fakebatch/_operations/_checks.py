@@ -18,7 +18,7 @@ from .._seeding import RESOURCE_NAME
 from ._answer import Answer
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
     from .._store import Store
 
@@ -114,6 +114,9 @@ RETRY_STRATEGY: Final[Shape] = {
     "evaluateOnExit": [{"onStatusReason": str, "onReason": str, "onExitCode": str, "action": str}],
 }
 TIMEOUT: Final[Shape] = {"attemptDurationSeconds": int}
+#: A service environment's and a quota share's capacityLimits (CapacityLimit,
+#: QuotaShareCapacityLimit: the same members).
+CAPACITY_LIMITS: Final[Shape] = [{"maxCapacity": int, "capacityUnit": str}]
 #: The parts of an EKS pod (EksPodProperties, EksPodPropertiesOverride) that SubmitJob's
 #: eksPropertiesOverride merges: each container's name and what an override replaces.
 _EKS_CONTAINER: Final[Shape] = {
@@ -150,6 +153,26 @@ def check_enum(name: str, value: Any, allowed: Sequence[str]) -> None:
         raise client_exception(  # chosen
             f"Invalid {name}: {value}. Valid values: {', '.join(allowed)}."
         )
+
+
+def order_entries(entries: Any, key: str, limit: int, noun: str) -> Iterator[dict[str, Any]]:
+    """A job queue's ``<key>Order`` entries (``key``: computeEnvironment or serviceEnvironment),
+    each checked as it is reached (a map with an integer order and a string ``key``), after the
+    count (at most ``limit``; ``noun`` names the environments in the message)."""
+    if len(entries) > limit:
+        raise client_exception(  # chosen
+            f"A job queue can have up to {limit} {noun}, got {len(entries)}."
+        )
+    for entry in entries:
+        if (
+            not isinstance(entry, dict)
+            or type(entry.get("order")) is not int
+            or not isinstance(entry.get(key), str)
+        ):
+            raise client_exception(  # chosen
+                f"Each {key}Order entry needs an integer order and a {key}."
+            )
+        yield entry
 
 
 def check_tags(tags: Any, existing: Mapping[str, str] | None = None) -> dict[str, str]:

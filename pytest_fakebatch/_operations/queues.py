@@ -24,6 +24,7 @@ from ._checks import (
     check_tags,
     check_types,
     described,
+    order_entries,
     required,
     selected,
     tagged,
@@ -197,23 +198,11 @@ def queue_properties(store: Store, region: str, params: Mapping[str, Any]) -> di
 
 def compute_environment_order(store: Store, region: str, entries: Any) -> list[dict[str, Any]]:
     """``computeEnvironmentOrder`` with every compute environment named by its ARN."""
-    if len(entries) > MAX_COMPUTE_ENVIRONMENTS:
-        raise client_exception(  # chosen
-            f"A job queue can have up to {MAX_COMPUTE_ENVIRONMENTS} compute environments, "
-            f"got {len(entries)}."
-        )
     order: list[dict[str, Any]] = []
     kinds = set()
-    for entry in entries:
-        if (
-            not isinstance(entry, dict)
-            or type(entry.get("order")) is not int
-            or not isinstance(entry.get("computeEnvironment"), str)
-        ):
-            raise client_exception(  # chosen
-                "Each computeEnvironmentOrder entry needs an integer order and a "
-                "computeEnvironment."
-            )
+    for entry in order_entries(
+        entries, "computeEnvironment", MAX_COMPUTE_ENVIRONMENTS, "compute environments"
+    ):
         reference = entry["computeEnvironment"]
         # The reference documents an ARN; a name works too (observed, getmoto/moto#8817).
         environment = store.find_compute_environment(region, reference)

@@ -25,6 +25,7 @@ from .. import _arns, _seeding
 from .._errors import ServiceError, client_exception
 from ..models import QuotaShare
 from ._checks import (
+    CAPACITY_LIMITS,
     Shape,
     answer,
     check_enum,
@@ -55,11 +56,10 @@ UNLIMITED_BORROWING: Final = -1
 #: The queue type of quota management (user guide, "Create quota management resources").
 QUOTA_MANAGEMENT_QUEUE_TYPE: Final = "SAGEMAKER_TRAINING"
 
-_CAPACITY_LIMITS: Final[Shape] = [{"maxCapacity": int, "capacityUnit": str}]
 _SHARING: Final[Shape] = {"strategy": str, "borrowLimit": int}
 _PREEMPTION: Final[Shape] = {"inSharePreemption": str}
 _SETTINGS: Final[dict[str, Shape]] = {
-    "capacityLimits": _CAPACITY_LIMITS,
+    "capacityLimits": CAPACITY_LIMITS,
     "resourceSharingConfiguration": _SHARING,
     "preemptionConfiguration": _PREEMPTION,
     "state": str,
@@ -260,7 +260,7 @@ def quota_share_request(
 
 
 def _capacity_limits(limits: Any) -> list[dict[str, Any]]:
-    check_shape("capacityLimits", limits, _CAPACITY_LIMITS)
+    check_shape("capacityLimits", limits, CAPACITY_LIMITS)
     if not 1 <= len(limits) <= MAX_CAPACITY_LIMITS:
         raise client_exception(  # chosen
             f"A quota share needs 1 to {MAX_CAPACITY_LIMITS} capacity limits, got {len(limits)}."

@@ -19,13 +19,14 @@ from .._errors import client_exception
 from .._service_job_lifecycle import queue_environments
 from ..models import ServiceEnvironment
 from ._checks import (
-    Shape,
+    CAPACITY_LIMITS,
     answer,
     check_enum,
     check_name,
     check_tags,
     check_types,
     described,
+    order_entries,
     required,
     selected,
     tagged,
@@ -47,12 +48,11 @@ MAX_SERVICE_ENVIRONMENTS: Final = 3
 #: Observed through CloudFormation, as for the other resources (see queues.EXISTS_DETAIL).
 EXISTS_DETAIL: Final = "Object already exists"
 
-_LIMITS: Final[Shape] = [{"maxCapacity": int, "capacityUnit": str}]
 _CREATE_TYPES: dict[str, Any] = {
     "serviceEnvironmentName": str,
     "serviceEnvironmentType": str,
     "state": str,
-    "capacityLimits": _LIMITS,
+    "capacityLimits": CAPACITY_LIMITS,
     "tags": dict,
 }
 
@@ -92,7 +92,9 @@ def describe_service_environments(store: Store, region: str, params: Mapping[str
 
 
 def update_service_environment(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
-    check_types(params, {"serviceEnvironment": str, "state": str, "capacityLimits": _LIMITS})
+    check_types(
+        params, {"serviceEnvironment": str, "state": str, "capacityLimits": CAPACITY_LIMITS}
+    )
     environment = existing(store, region, required(params, "serviceEnvironment"))
     changes: dict[str, Any] = {}
     if "state" in params:
@@ -209,23 +211,11 @@ def service_environment_order(
     """A job queue's ``serviceEnvironmentOrder`` with every service environment named by its ARN
     (DescribeJobQueues shows ARNs), and the environments' type. "All serviceEnvironments must
     have the same type" (API_CreateJobQueue)."""
-    if len(entries) > MAX_SERVICE_ENVIRONMENTS:
-        raise client_exception(  # chosen
-            f"A job queue can have up to {MAX_SERVICE_ENVIRONMENTS} service environments, "
-            f"got {len(entries)}."
-        )
     order: list[dict[str, Any]] = []
     types = set()
-    for entry in entries:
-        if (
-            not isinstance(entry, dict)
-            or type(entry.get("order")) is not int
-            or not isinstance(entry.get("serviceEnvironment"), str)
-        ):
-            raise client_exception(  # chosen
-                "Each serviceEnvironmentOrder entry needs an integer order and a "
-                "serviceEnvironment."
-            )
+    for entry in order_entries(
+        entries, "serviceEnvironment", MAX_SERVICE_ENVIRONMENTS, "service environments"
+    ):
         # "The name or ARN of the service environment."
         environment = existing(store, region, entry["serviceEnvironment"])
         types.add(environment.type)
