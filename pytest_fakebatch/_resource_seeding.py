@@ -32,10 +32,12 @@ T = TypeVar("T")
 
 #: What a MANAGED compute environment seeded without compute_resources gets: EC2 instances of the
 #: "optimal" family, scaled from 0 to 256 vCPUs, as the console's defaults, with the instance
-#: role AWS's examples name (an EC2 environment needs one).
+#: role and a subnet AWS's CreateComputeEnvironment examples name (an EC2 environment needs both;
+#: botocore 1.42.47's model marks subnets required, in requests and in described environments).
 DEFAULT_COMPUTE_RESOURCES: Final[dict[str, Any]] = {
     "type": "EC2",
     "instanceRole": "ecsInstanceRole",
+    "subnets": ["subnet-220c0e0a"],
     "allocationStrategy": "BEST_FIT_PROGRESSIVE",
     "minvCpus": 0,
     "maxvCpus": 256,

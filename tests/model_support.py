@@ -2,15 +2,35 @@
 
 The suite runs against the lowest supported botocore too, whose model lacks operations and members
 AWS added later (CancelJobs, TerminateJobs, JobSummary.isCancelled, quotaSharePolicy, ...): botocore
-gives no method for such an operation and refuses such a member before sending it.
+gives no method for such an operation and refuses such a member before sending it, and it requires
+members newer models left optional (ComputeResource.subnets).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import botocore.session
 import pytest
 
 MODEL = botocore.session.get_session().get_service_model("batch")
+#: The operations botocore's Batch model gained after 1.42.47, the lowest botocore supported: the
+#: fake answers them, and a client of an older botocore cannot call them.
+SINCE_LOWEST_BOTOCORE = frozenset(
+    {
+        "CancelJobs",
+        "CreateQuotaShare",
+        "DeleteQuotaShare",
+        "DescribeQuotaShare",
+        "ListQuotaShares",
+        "TerminateJobs",
+        "TerminateServiceJobs",
+        "UpdateQuotaShare",
+        "UpdateServiceJob",
+    }
+)
+#: A subnet AWS's CreateComputeEnvironment examples name.
+SUBNET = "subnet-220c0e0a"
 
 
 def requires(*operations: str) -> pytest.MarkDecorator:
@@ -27,3 +47,13 @@ def requires_member(shape: str, member: str) -> pytest.MarkDecorator:
     return pytest.mark.skipif(
         not present, reason=f"the installed botocore's Batch model has no {shape}.{member}"
     )
+
+
+def with_required_subnets(resources: dict[str, Any]) -> dict[str, Any]:
+    """``resources`` (a ComputeResource) with a subnet when the installed model requires one and
+    it has none: botocore 1.42.47's model marks ``subnets`` required, newer ones do not (their
+    documentation still says EC2, SPOT and Fargate environments need it)."""
+    required = MODEL.shape_for("ComputeResource").required_members
+    if "subnets" in required and "subnets" not in resources:
+        return {**resources, "subnets": [SUBNET]}
+    return resources

@@ -15,6 +15,7 @@ import pytest
 
 from pytest_fakebatch import FakeBatch
 from tests.helpers import refused
+from tests.model_support import with_required_subnets
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -112,7 +113,9 @@ def test_an_eks_environment_has_no_ecs_cluster(fake: FakeBatch, batch: BaseClien
     batch.create_compute_environment(
         computeEnvironmentName="k8s",
         type="MANAGED",
-        computeResources={"type": "EC2", "maxvCpus": 8, "instanceRole": "ecsInstanceRole"},
+        computeResources=with_required_subnets(
+            {"type": "EC2", "maxvCpus": 8, "instanceRole": "ecsInstanceRole"}
+        ),
         eksConfiguration=eks,
     )
     [described] = batch.describe_compute_environments()["computeEnvironments"]
@@ -192,6 +195,8 @@ def test_create_refusals(
         "computeResources": {"type": "EC2", "maxvCpus": 4, "instanceRole": "ecsInstanceRole"},
         **params,
     }
+    if request["computeResources"] is not None:
+        request["computeResources"] = with_required_subnets(request["computeResources"])
 
     assert (
         refused(
@@ -232,6 +237,7 @@ def test_add_compute_environment_defaults(fake: FakeBatch, batch: BaseClient) ->
     assert described["computeResources"] == {
         "type": "EC2",
         "instanceRole": "ecsInstanceRole",
+        "subnets": ["subnet-220c0e0a"],
         "allocationStrategy": "BEST_FIT_PROGRESSIVE",
         "minvCpus": 0,
         "maxvCpus": 256,

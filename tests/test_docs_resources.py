@@ -52,7 +52,12 @@ import boto3
 def test_the_nightly_queue_runs_on_spot(fake_batch):
     spot = fake_batch.add_compute_environment(
         "spot",
-        compute_resources={"type": "SPOT", "maxvCpus": 64, "instanceRole": "ecsInstanceRole"},
+        compute_resources={
+            "type": "SPOT",
+            "maxvCpus": 64,
+            "instanceRole": "ecsInstanceRole",
+            "subnets": ["subnet-220c0e0a"],
+        },
     )
     fake_batch.add_queue("nightly", priority=10, compute_environments=["spot"], tags={"team": "ml"})
     fake_batch.add_job_definition(
@@ -140,6 +145,14 @@ DEFAULT_CONTAINER_SHOWN = """
 }
 """
 
+DEFAULT_COMPUTE_RESOURCES_SHOWN = """
+{
+  "type": "EC2", "instanceRole": "ecsInstanceRole", "subnets": ["subnet-220c0e0a"],
+  "allocationStrategy": "BEST_FIT_PROGRESSIVE", "minvCpus": 0, "maxvCpus": 256, "desiredvCpus": 0,
+  "instanceTypes": ["optimal"]
+}
+"""
+
 
 @pytest.mark.parametrize(
     "example", [FACTORIES_EXAMPLE, ENSURE_QUEUE_EXAMPLE, DEREGISTER_EXAMPLE, TAGS_EXAMPLE]
@@ -189,3 +202,13 @@ def test_the_factory_signatures_as_shown(factory: str, shown_signature: str) -> 
     ]
 
     assert shown_keywords == parameters
+
+
+def test_the_default_compute_resources_are_shown(
+    fake_batch: FakeBatch, batch_client: BaseClient
+) -> None:
+    fake_batch.add_compute_environment("ce")
+
+    [described] = batch_client.describe_compute_environments()["computeEnvironments"]
+
+    assert described["computeResources"] == json.loads(shown(DEFAULT_COMPUTE_RESOURCES_SHOWN))

@@ -32,6 +32,7 @@ from botocore.exceptions import ClientError
 from pytest_fakebatch import FakeBatch, UnsupportedOperationError
 from pytest_fakebatch._operations import DELIBERATELY_UNSUPPORTED, OPERATIONS
 from tests.future_model import FUTURE_OPERATION
+from tests.model_support import SINCE_LOWEST_BOTOCORE
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -49,20 +50,6 @@ OPERATION_NAMES = sorted(MODEL.operation_names)
 #: The error codes Batch's model declares for its operations (ClientException, ServerException).
 BATCH_ERRORS = frozenset(
     shape.name for name in OPERATION_NAMES for shape in MODEL.operation_model(name).error_shapes
-)
-#: The operations botocore's Batch model gained after 1.42.47, the lowest botocore supported.
-SINCE_LOWEST_BOTOCORE = frozenset(
-    {
-        "CancelJobs",
-        "CreateQuotaShare",
-        "DeleteQuotaShare",
-        "DescribeQuotaShare",
-        "ListQuotaShares",
-        "TerminateJobs",
-        "TerminateServiceJobs",
-        "UpdateQuotaShare",
-        "UpdateServiceJob",
-    }
 )
 #: What the fake logs for a call it does not implement (it never reaches botocore).
 UNSUPPORTED_CODE = "pytest-fakebatch:UnsupportedOperation"

@@ -11,6 +11,7 @@ import pytest
 from pytest_fakebatch import FakeBatch
 from tests.helpers import refused
 from tests.job_helpers import describe, submit
+from tests.model_support import with_required_subnets
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -178,7 +179,7 @@ def create(batch: BaseClient, **resources: Any) -> Any:
     return batch.create_compute_environment(
         computeEnvironmentName="ce",
         type="MANAGED",
-        computeResources={"type": "EC2", "maxvCpus": 16, **resources},
+        computeResources=with_required_subnets({"type": "EC2", "maxvCpus": 16, **resources}),
     )
 
 
@@ -188,7 +189,9 @@ def test_an_ec2_environment_needs_an_instance_role(batch: BaseClient, kind: str)
         batch.create_compute_environment,
         computeEnvironmentName="ce",
         type="MANAGED",
-        computeResources={"type": kind, "maxvCpus": 16, "instanceTypes": ["optimal"]},
+        computeResources=with_required_subnets(
+            {"type": kind, "maxvCpus": 16, "instanceTypes": ["optimal"]}
+        ),
     )
 
     assert detail == "Instance role is required."
