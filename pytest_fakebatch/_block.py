@@ -7,6 +7,9 @@ session ends, so calls made at interpreter exit are refused too.
 
 from __future__ import annotations
 
+import ipaddress
+from urllib.parse import urlsplit
+
 from .exceptions import BlockedCallError
 
 # One setting per pytest session configured in this process, innermost last (pytester runs
@@ -23,7 +26,18 @@ def pop() -> None:
         _settings.pop()
 
 
-def check(operation: str) -> None:
-    """Refuse a Batch call made while no fake is active, if the block is on."""
-    if _settings and _settings[-1]:
+def check(operation: str, url: str) -> None:
+    """Refuse a Batch call made while no fake is active, if the block is on; a call to a loopback
+    endpoint (a standalone ``pytest-fakebatch serve``, say) cannot reach AWS, so it goes on."""
+    if _settings and _settings[-1] and not _is_loopback(url):
         raise BlockedCallError(operation)
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name: only localhost is known to stay on this machine
+        return False

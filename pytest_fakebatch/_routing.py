@@ -161,7 +161,8 @@ def _on_before_call(
 ) -> tuple[AWSResponse, dict[str, Any]] | None:
     fake = active_fake()
     if fake is None:
-        _block.check(model.name)  # fake_batch_block: refuse rather than let it reach AWS
+        # fake_batch_block: refuse rather than let it reach AWS (a loopback endpoint cannot).
+        _block.check(model.name, params["url"])
         return None
     # botocore puts the client's region in the request context (BaseClient._make_api_call).
     region = context.get("client_region") or fake.region

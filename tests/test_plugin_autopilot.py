@@ -188,6 +188,61 @@ def test_fake_batch_block_refuses_a_call_made_outside_a_fake(
     result.stdout.no_fnmatch_line("*ReachedTheHttpLayer*")
 
 
+def test_fake_batch_block_lets_a_call_to_a_loopback_endpoint_through(
+    pytester: pytest.Pytester,
+) -> None:
+    """A standalone server on this machine is no AWS: the block lets such a call go, and it
+    arrives (a listening socket here accepts it), while the same call to AWS is refused before
+    any connection is made."""
+    pytester.makepyfile(
+        test_it="""
+        import socket
+
+        import boto3
+        import pytest
+        from botocore.config import Config
+
+        from pytest_fakebatch.exceptions import BlockedCallError
+
+        CONFIG = Config(retries={"total_max_attempts": 1}, connect_timeout=2, read_timeout=0.5)
+
+
+        @pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+        def test_loopback(host):
+            with socket.create_server(("127.0.0.1", 0)) as server:
+                server.settimeout(5)
+                port = server.getsockname()[1]
+                client = boto3.client(
+                    "batch", region_name="us-east-1", endpoint_url=f"http://{host}:{port}",
+                    config=CONFIG, aws_access_key_id="k", aws_secret_access_key="s",
+                )
+                with pytest.raises(Exception) as raised:  # no answer comes: a read timeout
+                    client.describe_job_queues()
+                assert not isinstance(raised.value, BlockedCallError)
+                connection, _ = server.accept()  # the request arrived
+                connection.close()
+
+
+        def test_aws(monkeypatch):
+            def refuse(*args, **kwargs):
+                raise AssertionError(f"a connection was attempted: {args!r}")
+
+            monkeypatch.setattr(socket, "getaddrinfo", refuse)
+            monkeypatch.setattr(socket, "create_connection", refuse)
+            client = boto3.client(
+                "batch", region_name="us-east-1", config=CONFIG,
+                aws_access_key_id="k", aws_secret_access_key="s",
+            )
+            with pytest.raises(BlockedCallError):
+                client.describe_job_queues()
+        """,
+    )
+
+    result = run(pytester, "--fake-batch-block")
+
+    result.assert_outcomes(passed=3)
+
+
 def test_fake_batch_block_is_off_by_default_and_can_be_turned_off(
     pytester: pytest.Pytester,
 ) -> None:
