@@ -2,13 +2,14 @@
 
 Run from the repository root with the dev virtualenv::
 
-    python bench/plugin_load.py            # 15 runs of each, about half a minute
-    python bench/plugin_load.py --runs 5   # rougher
+    python bench/plugin_load.py            # 40 runs of each, under a minute
+    python bench/plugin_load.py --runs 10  # rougher
 
 pytest loads every installed pytest11 plugin in every run of every project, Batch or not. This runs
 ``python -m pytest`` on a file of two tests that use no AWS at all, in a fresh subprocess each time,
-with the plugin and with ``-p no:fake_batch``, interleaved, and prints the median CPU time of each,
-their difference (the goal: at most 20 ms), the plugin module's own import time in a fresh
+with the plugin and with ``-p no:fake_batch``, interleaved in pairs whose order alternates, and prints
+the median CPU time of each, their paired difference with a 95% interval of its median (the goal: at
+most 20 ms), the plugin module's own import time in a fresh
 process that has imported pytest, in CPU time too (the steadier figure on a noisy machine: the wall times of
 two runs of the same command differ by more than the plugin costs), and which modules the plugin's
 run imported that the other did not (botocore must not be among them).
@@ -109,7 +110,7 @@ def median_interval(values: list[float]) -> tuple[float, float]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--runs", type=int, default=15, help="subprocess runs of each (default 15)")
+    parser.add_argument("--runs", type=int, default=40, help="subprocess runs of each (default 40)")
     runs = parser.parse_args(argv).runs
     with tempfile.TemporaryDirectory() as temporary:
         directory = Path(temporary)
