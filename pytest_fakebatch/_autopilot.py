@@ -156,6 +156,7 @@ class Autopilot:
         # when (ms); and the moment it last caught up (a job moved by hand counts from then).
         self._entered: dict[str, tuple[JobStatus, int]] = {}
         self._floor = 0
+        self.idle = True
         self.autorun = autorun
 
     @property
@@ -165,6 +166,8 @@ class Autopilot:
     @autorun.setter
     def autorun(self, value: Autorun) -> None:
         self._autorun = check_autorun(value)
+        # Read by FakeBatch.serve on every call: no hook runs then (visibility_lag is fixed).
+        self.idle = value is None and not self.visibility_lag
         # Jobs move from now on, not from when they were created.
         self._entered.clear()
         self._floor = self._store.clock.now_ms()

@@ -178,9 +178,13 @@ class FakeBatch(_JobsApi, _ResourcesApi):
                 injected = THROTTLED
             if injected is not None:
                 return self._failed(operation, params, Reply.error(injected, request_id, now))
-            self._autopilot.before(operation)
+            autopilot = self._autopilot
+            if not autopilot.idle:  # without autorun or visibility_lag: this check alone
+                autopilot.before(operation)
             try:
-                answer = self._autopilot.after(operation, handler(self._store, region, params))
+                answer = handler(self._store, region, params)
+                if not autopilot.idle:
+                    answer = autopilot.after(operation, answer)
             except ServiceError as rejected:
                 return self._failed(operation, params, Reply.error(rejected, request_id, now))
             self.calls.append(Call(operation, params, answer.logged))

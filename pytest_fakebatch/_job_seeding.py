@@ -160,7 +160,6 @@ class JobSeeder:
                 attrs.evolve(
                     parent,
                     status=derived,
-                    array_size=size,
                     children=children,
                     # As when it finishes by moves: its last child's stoppedAt (_lifecycle).
                     stopped_at=max(c.stopped_at or 0 for c in children)
@@ -231,7 +230,6 @@ class JobSeeder:
                     main.status_reason if status == main_status else None,
                     main.exit_code if status == main_status else None,
                 ),
-                num_nodes=num_nodes,
                 nodes=nodes,
             )
             if "nodeProperties" in parent.spec:  # a multinode job definition: as seeded

@@ -160,15 +160,13 @@ class Job:
     exit_code: int | None = None
     share_identifier: str | None = None
 
-    # Array jobs: the parent has array_size and children; a child has array_index.
-    array_size: int | None = None
+    # Array jobs: the parent has children (and so an array_size); a child has array_index.
     array_index: int | None = None
     children: tuple[Job, ...] = ()
     """An array parent's child jobs (``<parentId>:<index>``), in index order, as they are now:
     the fake replaces the parent whenever a child changes."""
 
-    # Multi-node parallel jobs: the parent has num_nodes and nodes; a node has node_index.
-    num_nodes: int | None = None
+    # Multi-node parallel jobs: the parent has nodes (and so num_nodes); a node has node_index.
     node_index: int | None = None
     is_main_node: bool | None = None
     nodes: tuple[Job, ...] = ()
@@ -190,6 +188,19 @@ class Job:
         # arn:<partition>:batch:<region>:<account>:job/<id>, derived from the queue's ARN so a job
         # does not store a second long string. A child's ARN is its parent's plus ":<index>".
         return _arns.job_arn_prefix(self.job_queue) + self.job_id
+
+    # array_size and num_nodes are derived rather than stored: every job would pay a slot for
+    # each (the memory per job is capped), and an array has 2 or more children, a job 1 or more
+    # nodes.
+    @property
+    def array_size(self) -> int | None:
+        """An array parent's size (its number of children); None for other jobs."""
+        return len(self.children) or None
+
+    @property
+    def num_nodes(self) -> int | None:
+        """A multi-node parallel job's number of nodes; None for other jobs."""
+        return len(self.nodes) or None
 
     @property
     def queue_name(self) -> str:

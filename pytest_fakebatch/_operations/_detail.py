@@ -157,8 +157,11 @@ def plain_copy(value: Any) -> Any:
     """A copy of JSON-like data (mappings, lists, scalars), as new dicts and lists: what a
     response hands out must be the caller's own. Several times faster than copy.deepcopy, which
     pays for a memo and for types that JSON data never holds."""
-    if isinstance(value, Mapping):
+    kind = type(value)
+    if kind is str or kind is int or value is None:  # most values: no ABC check for them
+        return value
+    if kind is dict or (kind is not list and isinstance(value, Mapping)):
         return {key: plain_copy(item) for key, item in value.items()}
-    if type(value) is list:
+    if kind is list:
         return [plain_copy(item) for item in value]
     return value

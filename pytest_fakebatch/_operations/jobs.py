@@ -129,7 +129,7 @@ def submit_job(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
             _seeding.part_of(job, f"{job_id}:{index}", "SUBMITTED", array_index=index)
             for index in range(size)
         )
-        job = attrs.evolve(job, array_size=size, children=children)
+        job = attrs.evolve(job, children=children)
     elif definition.type == "multinode":
         properties = spec["nodeProperties"]
         nodes = tuple(
@@ -142,7 +142,7 @@ def submit_job(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
             )
             for index in range(properties["numNodes"])
         )
-        job = attrs.evolve(job, num_nodes=properties["numNodes"], nodes=nodes)
+        job = attrs.evolve(job, nodes=nodes)
     store.add_job(job)
     for part in job.children or job.nodes:
         store.add_job(part)
