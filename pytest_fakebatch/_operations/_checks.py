@@ -24,6 +24,13 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+#: A resource's ``state``: what Create* and Update* take for queues, compute and service
+#: environments, quota shares.
+STATES: Final = ("ENABLED", "DISABLED")
+#: A name already taken. Observed through CloudFormation
+#: (aws-cloudformation/cloudformation-coverage-roadmap#2463).
+EXISTS_DETAIL: Final = "Object already exists"
+
 #: Names of queues, job definitions and compute environments: "It can be up to 128 letters long.
 #: It can contain uppercase and lowercase letters, numbers, hyphens (-), and underscores (_)."
 #: schedulingPriority(Override): "The minimum supported value is 0 and the maximum supported value

@@ -17,6 +17,8 @@ import attrs
 from .. import _arns
 from .._errors import bare_client_exception, client_exception
 from ._checks import (
+    EXISTS_DETAIL,
+    STATES,
     Shape,
     answer,
     check_enum,
@@ -29,7 +31,6 @@ from ._checks import (
     tagged,
 )
 from ._instance_types import check_ec2_resources
-from .queues import EXISTS_DETAIL, STATES
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

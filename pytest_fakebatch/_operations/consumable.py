@@ -20,6 +20,7 @@ from .. import _arns, _holdings, _pagination, _seeding
 from .._errors import ServiceError, client_exception
 from ..models import CONSUMABLE_RESOURCE_TYPES, JOB_STATUSES, ConsumableResource
 from ._checks import (
+    EXISTS_DETAIL,
     MAX_PAGE,
     Shape,
     answer,
@@ -32,7 +33,6 @@ from ._checks import (
     required,
     tagged,
 )
-from .queues import EXISTS_DETAIL
 
 if TYPE_CHECKING:
     from .._store import Store

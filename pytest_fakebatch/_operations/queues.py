@@ -18,6 +18,8 @@ from .. import _lifecycle, _service_job_lifecycle
 from .._errors import client_exception
 from . import service_environments
 from ._checks import (
+    EXISTS_DETAIL,
+    STATES,
     answer,
     check_enum,
     check_name,
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
     from ..models import JobQueue
     from ._answer import Answer
 
-STATES: Final = ("ENABLED", "DISABLED")
 JOB_QUEUE_TYPES: Final = (
     "EKS",
     "ECS",
@@ -52,8 +53,6 @@ MAX_COMPUTE_ENVIRONMENTS: Final = 3
 MIN_TIME_LIMIT, MAX_TIME_LIMIT = 600, 86_400
 #: Observed: the statusReason of a healthy queue (AWS CLI example for describe-job-queues).
 HEALTHY: Final = "JobQueue Healthy"
-#: Observed through CloudFormation (aws-cloudformation/cloudformation-coverage-roadmap#2463).
-EXISTS_DETAIL: Final = "Object already exists"
 
 _FARGATE = frozenset({"FARGATE", "FARGATE_SPOT"})
 _SCHEDULING_POLICY_ARN = re.compile(

@@ -26,6 +26,8 @@ from .._errors import ServiceError, client_exception
 from ..models import QuotaShare
 from ._checks import (
     CAPACITY_LIMITS,
+    EXISTS_DETAIL,
+    STATES,
     Shape,
     answer,
     check_enum,
@@ -38,7 +40,6 @@ from ._checks import (
     tagged,
 )
 from .consumable import seeded_tags
-from .queues import EXISTS_DETAIL, STATES
 
 if TYPE_CHECKING:
     from .._store import Store

@@ -18,6 +18,7 @@ from .. import _arns, _model
 from .._errors import client_exception
 from ..models import SchedulingPolicy
 from ._checks import (
+    EXISTS_DETAIL,
     answer,
     check_enum,
     check_name,
@@ -28,7 +29,6 @@ from ._checks import (
     required,
     tagged,
 )
-from .queues import EXISTS_DETAIL
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -20,6 +20,8 @@ from .._service_job_lifecycle import queue_environments
 from ..models import ServiceEnvironment
 from ._checks import (
     CAPACITY_LIMITS,
+    EXISTS_DETAIL,
+    STATES,
     answer,
     check_enum,
     check_name,
@@ -39,14 +41,11 @@ if TYPE_CHECKING:
     from ._answer import Answer
 
 TYPES: Final = ("SAGEMAKER_TRAINING",)
-STATES: Final = ("ENABLED", "DISABLED")
 #: The capacity unit of a service environment without quota management (CapacityLimit).
 NUM_INSTANCES: Final = "NUM_INSTANCES"
 #: "You can associate up to three compute environments with a job queue": the same bound is
 #: chosen for service environments, whose limit AWS does not state.
 MAX_SERVICE_ENVIRONMENTS: Final = 3
-#: Observed through CloudFormation, as for the other resources (see queues.EXISTS_DETAIL).
-EXISTS_DETAIL: Final = "Object already exists"
 
 _CREATE_TYPES: dict[str, Any] = {
     "serviceEnvironmentName": str,
