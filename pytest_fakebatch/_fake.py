@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 #: "The job state for SUCCEEDED jobs is persisted in AWS Batch for at least 7 days" (user guide).
 DEFAULT_RETENTION: Final = timedelta(days=7)
 
+#: botocore and the endpoint send UTF-8 JSON (the endpoint refuses other bodies before here);
+#: a decoder made once skips json.loads' encoding detection and argument checks on every call.
+_decode_json = json.JSONDecoder().decode
+
 # The error code a call the fake does not implement is logged with (it never reaches botocore).
 _UNSUPPORTED = "pytest-fakebatch:UnsupportedOperation"
 
@@ -154,7 +158,8 @@ class FakeBatch(_JobsApi, _ResourcesApi):
     def serve(self, operation: str, region: str, body: bytes | str | None, url: str = "") -> Reply:
         """Answer one request as the service would, from its operation name, JSON body and URL
         (whose path and query string carry the tagging operations' members)."""
-        params: dict[str, Any] = json.loads(body) if body else {}
+        text = body.decode() if isinstance(body, bytes) else body
+        params: dict[str, Any] = _decode_json(text) if text else {}
         params.update(_uri.url_members(operation, url))
         handler = OPERATIONS.get(operation)
         if handler is None:
@@ -169,7 +174,7 @@ class FakeBatch(_JobsApi, _ResourcesApi):
             request_id = self._ids.request_id()
             now = self.clock.now_ms()
             self._store.expire(now)
-            injected = self._faults.take(operation)
+            injected = self._faults.take(operation) if self._faults else None
             if (
                 injected is None
                 and self._rate_limit is not None

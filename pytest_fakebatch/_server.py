@@ -244,7 +244,8 @@ class FakeBatchServer:
 
 def _is_json_object(body: bytes) -> bool:
     try:
-        decoded = json.loads(body, parse_constant=_refuse_constant)
+        # UTF-8 only, as FakeBatch.serve decodes it (json.loads would also take UTF-16 and -32).
+        decoded = json.loads(body.decode(), parse_constant=_refuse_constant)
     except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError included
         return False
     return isinstance(decoded, dict)

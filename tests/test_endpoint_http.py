@@ -58,10 +58,24 @@ def still_serving(server: FakeBatchServer) -> None:
         b"null",
         b'{"jobQueue": NaN}',
         b"\xff\xfe{}",
+        '{"jobQueue": "q"}'.encode("utf-16"),
+        b"\xef\xbb\xbf" + b'{"jobQueue": "q"}',
         b"[" * 100_000 + b"]" * 100_000,
         b'{"maxResults": 1' + b"0" * 5000 + b"}",
     ],
-    ids=["truncated", "unclosed", "array", "string", "null", "nan", "not-utf8", "deep", "huge-int"],
+    ids=[
+        "truncated",
+        "unclosed",
+        "array",
+        "string",
+        "null",
+        "nan",
+        "not-utf8",
+        "utf16",
+        "utf8-bom",
+        "deep",
+        "huge-int",
+    ],
 )
 def test_a_body_that_is_not_a_json_object_gets_a_client_exception(
     served: FakeBatchServer, body: bytes

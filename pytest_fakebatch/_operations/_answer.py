@@ -10,7 +10,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
 
-@attrs.frozen
+# Not frozen: a frozen attrs class sets each field through object.__setattr__, and every request
+# makes one of these. Nothing changes an Answer once a handler has returned it.
+@attrs.define
 class Answer:
     """A handler's response.
 

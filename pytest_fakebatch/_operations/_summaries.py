@@ -19,7 +19,7 @@ from .._render import job_summary
 from ..models import JOB_STATUSES
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Iterable
 
     from .._store import Store
     from ..models import Job
@@ -47,100 +47,76 @@ class Rendered:
         self.json: str | None = None
 
 
-class Page:
-    """The summaries of the jobs ``job_ids`` names, in that order (the caller's copies)."""
+def page_of(
+    store: Store,
+    job_arn_prefix: str,
+    job_ids: Iterable[str],
+    drop_started_at: bool,
+    token: str | None,
+) -> tuple[list[dict[str, Any]], LoggedPage]:
+    """The summaries of the jobs ``job_ids`` names, in that order (the caller's copies), and the
+    page as the call log keeps it (which also writes its JSON text for the wire path)."""
+    cache, jobs = store.summary_cache, store.jobs
+    cached = cache.get
+    summaries: list[dict[str, Any]] = []
+    listed: list[Job] = []
+    add_summary, add_listed = summaries.append, listed.append
+    #: Array parents' summaries, by position: rendered now, as their children move on.
+    parents: dict[int, dict[str, Any]] = {}
+    # This loop runs for every job of every page: it is written for speed (locals, one branch
+    # for the usual single nested dict).
+    for job_id in job_ids:
+        entry = cached(job_id)
+        if entry is None:
+            job = jobs[job_id]
+            if job.array_size is not None:
+                parents[len(listed)] = _parent_summary(store, job, job_arn_prefix)
+                add_summary(_parent_summary(store, job, job_arn_prefix))
+                add_listed(job)
+                continue
+            if len(cache) >= SUMMARY_CACHE_LIMIT:
+                cache.clear()  # a bound on memory for huge walks; entries are cheap to redo
+            entry = cache[job_id] = Rendered(job, job_summary(job, job_arn_prefix, _no_children))
+        fresh = entry.summary.copy()
+        nested = entry.nested
+        if nested is not None:
+            if type(nested) is str:
+                fresh[nested] = fresh[nested].copy()
+            else:
+                for key in nested:
+                    fresh[key] = fresh[key].copy()
+        add_summary(fresh)
+        add_listed(entry.job)
+    if drop_started_at:
+        summaries = [_as_listed_by_name(summary) for summary in summaries]
+    return summaries, LoggedPage(store, listed, job_arn_prefix, parents, drop_started_at, token)
 
-    def __init__(
-        self, store: Store, job_arn_prefix: str, job_ids: Iterable[str], drop_started_at: bool
-    ) -> None:
-        self._store = store
-        self._prefix = job_arn_prefix
-        self._drop_started_at = drop_started_at
-        #: Array parents' summaries, by position: rendered now, their children move on.
-        self._parents: dict[int, dict[str, Any]] = {}
-        cache, jobs = store.summary_cache, store.jobs
-        summaries: list[dict[str, Any]] = []
-        listed: list[Job] = []
-        add_summary, add_listed = summaries.append, listed.append
-        for job_id in job_ids:
-            entry = cache.get(job_id)
-            if entry is None:
-                job = jobs[job_id]
-                if job.array_size is not None:
-                    self._parents[len(listed)] = self.render(job)
-                    add_summary(self.render(job))
-                    add_listed(job)
-                    continue
-                if len(cache) >= SUMMARY_CACHE_LIMIT:
-                    cache.clear()  # a bound on memory for huge walks; entries are cheap to redo
-                entry = cache[job_id] = Rendered(job, self.render(job))
-            fresh = entry.summary.copy()
-            nested = entry.nested
-            if nested is not None:
-                if type(nested) is str:
-                    fresh[nested] = fresh[nested].copy()
-                else:
-                    for key in nested:
-                        fresh[key] = fresh[key].copy()
-            add_summary(fresh)
-            add_listed(entry.job)
-        if drop_started_at:
-            _drop_started_at_of_succeeded(summaries)
-        self.summaries = summaries
-        self._listed = listed
 
-    def render(self, job: Job) -> dict[str, Any]:
-        return job_summary(job, self._prefix, self._status_summary)
-
-    def _status_summary(self, parent_id: str) -> dict[str, int]:
-        children = self._store.child_index(parent_id)
+def _parent_summary(store: Store, job: Job, job_arn_prefix: str) -> dict[str, Any]:
+    def status_summary(parent_id: str) -> dict[str, int]:
+        children = store.child_index(parent_id)
         assert children is not None
         return {status: children.count(status) for status in JOB_STATUSES}
 
-    def logged(self, token: str | None) -> Mapping[str, Any]:
-        """What the call log keeps: the page as a mapping that renders its summaries when read."""
-        return LoggedPage(self._listed, self._prefix, self._parents, self._drop_started_at, token)
-
-    def wire(self, token: str | None) -> Callable[[], str]:
-        """The JSON text of the page, as ``json.dumps`` writes the response, made when the wire
-        path reads it (maybe after the store's lock is released: it only reads cache entries,
-        which never change, and uses one only if it was rendered from the very job listed)."""
-        cache, summaries, listed = self._store.summary_cache, self.summaries, self._listed
-        own_texts = not self._drop_started_at  # JOB_NAME pages change summaries: dump those
-
-        def encode() -> str:
-            texts = []
-            for job, summary in zip(listed, summaries, strict=True):
-                entry = cache.get(job.job_id) if own_texts else None
-                if entry is None or entry.job is not job:  # a parent, filtered, or replaced
-                    texts.append(json.dumps(summary))
-                    continue
-                text = entry.json
-                if text is None:
-                    text = entry.json = json.dumps(entry.summary)  # racing: the same text twice
-                texts.append(text)
-            text = '{"jobSummaryList": [' + ", ".join(texts) + "]"
-            if token is not None:
-                text += ', "nextToken": ' + json.dumps(token)
-            return text + "}"
-
-        return encode
+    return job_summary(job, job_arn_prefix, status_summary)
 
 
 class LoggedPage(Mapping[str, Any]):
     """A ListJobs response in the call log: the jobs listed (immutable, and in the store anyway),
     rendered again, exactly as they were answered, only when a test reads the call's response."""
 
-    __slots__ = ("_drop_started_at", "_listed", "_parents", "_prefix", "_token")
+    __slots__ = ("_drop_started_at", "_listed", "_parents", "_prefix", "_store", "_token")
 
     def __init__(
         self,
+        store: Store,
         listed: list[Job],
         prefix: str,
         parents: dict[int, dict[str, Any]],
         drop_started_at: bool,
         token: str | None,
     ) -> None:
+        self._store = store
         self._listed = listed
         self._prefix = prefix
         self._parents = parents
@@ -148,19 +124,44 @@ class LoggedPage(Mapping[str, Any]):
         self._token = token
 
     def _body(self) -> dict[str, Any]:
-        parents = self._parents
-        summaries = [
-            copy.deepcopy(parents[position])
-            if position in parents
-            else job_summary(job, self._prefix, _no_children)
-            for position, job in enumerate(self._listed)
-        ]
-        if self._drop_started_at:
-            _drop_started_at_of_succeeded(summaries)
+        summaries = [self._summary(position, job) for position, job in enumerate(self._listed)]
         body: dict[str, Any] = {"jobSummaryList": summaries}
         if self._token is not None:
             body["nextToken"] = self._token
         return body
+
+    def json_text(self) -> str:
+        """The page's JSON text, as ``json.dumps`` writes the response, from the texts kept per
+        job. The wire path calls it, maybe after the store's lock is released: it only reads
+        cache entries, which never change, and uses one only if it was rendered from the very job
+        listed."""
+        cache, parents, by_name = self._store.summary_cache, self._parents, self._drop_started_at
+        texts = []
+        for position, job in enumerate(self._listed):
+            if position in parents:
+                texts.append(json.dumps(parents[position]))
+                continue
+            entry = cache.get(job.job_id)
+            if entry is None or entry.job is not job:  # the cache started over, or it changed
+                texts.append(json.dumps(self._summary(position, job)))
+            elif by_name:  # JOB_NAME pages change summaries: dump those
+                texts.append(json.dumps(_as_listed_by_name(entry.summary)))
+            else:
+                text = entry.json
+                if text is None:
+                    text = entry.json = json.dumps(entry.summary)  # racing: the same text twice
+                texts.append(text)
+        text = '{"jobSummaryList": [' + ", ".join(texts) + "]"
+        if self._token is not None:
+            text += ', "nextToken": ' + json.dumps(self._token)
+        return text + "}"
+
+    def _summary(self, position: int, job: Job) -> dict[str, Any]:
+        """One summary as it was answered (a new dict)."""
+        if position in self._parents:
+            return copy.deepcopy(self._parents[position])
+        summary = job_summary(job, self._prefix, _no_children)
+        return _as_listed_by_name(summary) if self._drop_started_at else summary
 
     def __getitem__(self, key: str) -> Any:
         return self._body()[key]
@@ -187,9 +188,9 @@ def _no_children(parent_id: str) -> dict[str, int]:
     raise AssertionError(f"array parent {parent_id} was rendered when listed")  # pragma: no cover
 
 
-def _drop_started_at_of_succeeded(summaries: list[dict[str, Any]]) -> None:
+def _as_listed_by_name(summary: dict[str, Any]) -> dict[str, Any]:
     # Observed: with the JOB_NAME filter, SUCCEEDED jobs come back without startedAt, while a
     # listing by jobStatus includes it, "no matter of what api client we use" (boto/boto3#3315).
-    for position, summary in enumerate(summaries):
-        if summary["status"] == "SUCCEEDED" and "startedAt" in summary:
-            summaries[position] = {k: v for k, v in summary.items() if k != "startedAt"}
+    if summary["status"] == "SUCCEEDED" and "startedAt" in summary:
+        return {key: value for key, value in summary.items() if key != "startedAt"}
+    return summary

@@ -17,7 +17,7 @@ from ._answer import Answer
 from ._checks import Shape, check_types
 from ._filters import parse_filters
 from ._job_refs import job_in_region
-from ._summaries import Page
+from ._summaries import page_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -89,15 +89,15 @@ def list_jobs(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
         jobs, job_id = store.jobs, scope.job_id or _second
         page, more = _scan(keys, low, high, limit, lambda key: matches(jobs[job_id(key)]))
 
+    token = _pagination.encode(_pagination.fingerprint(*query), page[-1]) if more else None
     # A queue's keys end with the job id; children's with a negated index.
     job_id = _JOB_ID if scope.job_id is None else scope.job_id
     by_name = filter_ is not None and filter_.name == "JOB_NAME"  # changes SUCCEEDED summaries
-    page_summaries = Page(store, scope.job_arn_prefix, map(job_id, page), by_name)
-    body: dict[str, Any] = {"jobSummaryList": page_summaries.summaries}
-    token = None
-    if more:
-        token = body["nextToken"] = _pagination.encode(_pagination.fingerprint(*query), page[-1])
-    return Answer(body, page_summaries.logged(token), page_summaries.wire(token))
+    summaries, logged = page_of(store, scope.job_arn_prefix, map(job_id, page), by_name, token)
+    body: dict[str, Any] = {"jobSummaryList": summaries}
+    if token is not None:
+        body["nextToken"] = token
+    return Answer(body, logged, logged.json_text)
 
 
 class _Scope(NamedTuple):
