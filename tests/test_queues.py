@@ -364,27 +364,33 @@ def test_a_queue_created_again_does_not_list_the_deleted_ones_jobs() -> None:
         assert [job.job_id for job in fake.jobs] == []
 
 
-@pytest.mark.parametrize(
-    ("operation", "params"),
-    [
-        ("update_job_queue", {"jobQueue": "missing", "priority": 1}),
-        ("delete_job_queue", {"jobQueue": "missing"}),
-        ("delete_job_queue", {"jobQueue": f"{ARN}:job-queue/missing"}),
-    ],
-)
-def test_unknown_queues_are_refused(
-    fake: FakeBatch, batch: BaseClient, operation: str, params: dict[str, Any]
-) -> None:
-    assert (
-        refused(getattr(batch, operation), **params) == f"JobQueue {params['jobQueue']} not found."
+def test_updating_an_unknown_queue_is_refused(fake: FakeBatch, batch: BaseClient) -> None:
+    assert refused(batch.update_job_queue, jobQueue="missing", priority=1) == (
+        "JobQueue missing not found."
     )
+
+
+@pytest.mark.parametrize("reference", ["missing", f"{ARN}:job-queue/missing"])
+def test_deleting_an_unknown_queue_says_it_does_not_exist(
+    fake: FakeBatch, batch: BaseClient, reference: str
+) -> None:
+    with pytest.raises(batch.exceptions.ClientException) as raised:
+        batch.delete_job_queue(jobQueue=reference)
+
+    # As terraform-provider-aws saw it for an ARN: the reference, no "Error executing request".
+    assert raised.value.response["Error"]["Message"] == f"{reference} does not exist."
 
 
 def test_a_queue_of_another_region_is_unknown(fake: FakeBatch) -> None:
     fake.add_queue("q", state="DISABLED")
     away = boto3.client("batch", region_name="eu-west-1")
 
-    assert refused(away.delete_job_queue, jobQueue="q") == "JobQueue q not found."
+    with pytest.raises(away.exceptions.ClientException) as raised:
+        away.delete_job_queue(jobQueue="q")
+    assert raised.value.response["Error"]["Message"] == "q does not exist."
+    assert refused(away.update_job_queue, jobQueue="q", state="ENABLED") == (
+        "JobQueue q not found."
+    )
 
 
 # What the service refuses

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from .. import _lifecycle, _service_job_lifecycle
-from .._errors import client_exception
+from .._errors import bare_client_exception, client_exception
 from . import service_environments
 from ._checks import (
     EXISTS_DETAIL,
@@ -118,7 +118,12 @@ def update_job_queue(store: Store, region: str, params: Mapping[str, Any]) -> An
 
 def delete_job_queue(store: Store, region: str, params: Mapping[str, Any]) -> Answer:
     check_types(params, {"jobQueue": str})
-    queue = _existing(store, region, required(params, "jobQueue"))
+    reference = required(params, "jobQueue")
+    queue = store.find_queue(region, reference)
+    if queue is None:
+        # Observed for an ARN, without the envelope (hashicorp/terraform-provider-aws#34760);
+        # a name is echoed alike (chosen).
+        raise bare_client_exception(f"{reference} does not exist.")
     if queue.state != "DISABLED":
         # "You must first disable submissions for a queue with the UpdateJobQueue operation."
         raise client_exception(  # chosen
