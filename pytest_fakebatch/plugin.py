@@ -145,21 +145,23 @@ def fake_batch_options(marker: pytest.Mark | None) -> dict[str, Any]:
 
 
 @pytest.fixture
-def fake_batch(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[FakeBatch]:
+def fake_batch(request: pytest.FixtureRequest) -> Iterator[FakeBatch]:
     """An active FakeBatch: every AWS Batch call made during the test is answered by it."""
     __tracebackhide__ = True
     options = fake_batch_options(request.node.get_closest_marker("fake_batch"))
     if options.get("seed") is None:
         options["seed"] = per_test_seed(run_seed(request.config), request.node.nodeid)
-    # The fake's environment goes through the test's monkeypatch too, so that undoing, last in
-    # first out, restores the original even when the test monkeypatches the same variables.
-    for name, value in ENVIRONMENT.items():
-        if value is None:
-            monkeypatch.delenv(name, raising=False)
-        else:
-            monkeypatch.setenv(name, value)
+    if "monkeypatch" in request.fixturenames:
+        # The test or one of its fixtures monkeypatches: the fake's environment goes through the
+        # same monkeypatch, so that undoing, last in first out, restores the original even when
+        # the test sets the same variables. Other tests skip that fixture's cost: activation
+        # saves and restores the environment itself.
+        monkeypatch: pytest.MonkeyPatch = request.getfixturevalue("monkeypatch")
+        for name, value in ENVIRONMENT.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
     try:
         fake = _fake_class()(**options)
     except (TypeError, ValueError) as error:

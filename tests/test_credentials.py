@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -463,19 +464,59 @@ def test_the_aws_cli_with_a_profile_never_runs_its_credential_process(
     assert not process_profile.exists(), "the profile's credential_process ran"
 
 
-def test_monkeypatching_credentials_during_the_fixture_leaks_nothing(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    pytester.makepyfile(
+@pytest.mark.parametrize(
+    "test_setting_keys",
+    [
+        """
+        def test_sets_keys(monkeypatch, fake_batch):
+            monkeypatch.setenv("AWS_ACCESS_KEY_ID", "set-by-the-test")
+        """,
+        """
+        def test_sets_keys(fake_batch, monkeypatch):
+            monkeypatch.setenv("AWS_ACCESS_KEY_ID", "set-by-the-test")
+        """,
+        """
+        import pytest
+
+        @pytest.fixture
+        def keys(monkeypatch):
+            return monkeypatch
+
+        def test_sets_keys(fake_batch, keys):
+            keys.setenv("AWS_ACCESS_KEY_ID", "set-by-the-test")
+        """,
+        """
+        import pytest
+
+        @pytest.mark.fake_batch
+        def test_sets_keys(monkeypatch):
+            monkeypatch.setenv("AWS_ACCESS_KEY_ID", "set-by-the-test")
+        """,
         """
         import os
 
-        def test_sets_keys(monkeypatch, fake_batch):
+        def test_sets_keys(fake_batch):
+            os.environ["AWS_ACCESS_KEY_ID"] = "set-by-the-test"
+        """,
+        """
+        def test_sets_keys(fake_batch, request):
+            monkeypatch = request.getfixturevalue("monkeypatch")
             monkeypatch.setenv("AWS_ACCESS_KEY_ID", "set-by-the-test")
+        """,
+    ],
+    ids=["monkeypatch-first", "fake-first", "in-a-fixture", "marker", "os-environ", "dynamic"],
+)
+def test_setting_credentials_during_the_fixture_leaks_nothing(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, test_setting_keys: str
+) -> None:
+    pytester.makepyfile(
+        test_a=textwrap.dedent(test_setting_keys),
+        test_b="""
+        import os
 
         def test_after():
             assert os.environ.get("AWS_ACCESS_KEY_ID") == "original"
-        """
+        """,
     )
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "original")
 
