@@ -33,6 +33,16 @@ def when_imported(name: str, callback: Callable[[ModuleType], None]) -> None:
     callback(module)
 
 
+def forget(name: str) -> None:
+    """Drop the hooks still waiting for ``name``: they will not run."""
+    with _lock:
+        sys.meta_path[:] = [
+            finder
+            for finder in sys.meta_path
+            if not (isinstance(finder, _Finder) and finder.name == name)
+        ]
+
+
 def pending(name: str) -> bool:
     """Whether a hook still waits for ``name`` to be imported."""
     return any(isinstance(finder, _Finder) and finder.name == name for finder in sys.meta_path)

@@ -26,10 +26,15 @@ def pop() -> None:
         _settings.pop()
 
 
+def blocking() -> bool:
+    """Whether Batch calls made while no fake is active are refused now."""
+    return bool(_settings and _settings[-1])
+
+
 def check(operation: str, url: str) -> None:
     """Refuse a Batch call made while no fake is active, if the block is on; a call to a loopback
     endpoint (a standalone ``pytest-fakebatch serve``, say) cannot reach AWS, so it goes on."""
-    if _settings and _settings[-1] and not _is_loopback(url):
+    if blocking() and not _is_loopback(url):
         raise BlockedCallError(operation)
 
 

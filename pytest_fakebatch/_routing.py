@@ -24,6 +24,7 @@ fake's region where no region is configured.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import inspect
 import os
@@ -475,4 +476,14 @@ def _unpatch_create_client() -> None:
         setattr(owner, name, original)
 
 
+def _at_exit() -> None:
+    # A finder still waiting in sys.meta_path makes the interpreter's exit cost about 4 ms more
+    # (bench/plugin_load.py), in every pytest run that never imported botocore. Without the
+    # block, a client made after this point behaves the same without the handlers (no fake can
+    # be active: activating one imports botocore); with it, they must still be installed.
+    if not _block.blocking():
+        _after_import.forget("botocore.handlers")
+
+
 install()
+atexit.register(_at_exit)

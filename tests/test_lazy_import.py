@@ -193,3 +193,61 @@ print(json.dumps(seen))
 
     assert seen == dict.fromkeys(seen, True)
     assert len(seen) == 5
+
+
+@pytest.mark.parametrize("block", [False, True])
+def test_the_import_hook_is_dropped_at_exit_unless_the_block_is_on(
+    tmp_path: Path, block: bool
+) -> None:
+    # A finder left in sys.meta_path slows the interpreter's exit; only the block still needs it.
+    state = run_script(
+        textwrap.dedent(
+            f"""
+            import atexit, json, sys
+
+            def report():  # registered first, so it runs after the package's own exit hook
+                from pytest_fakebatch import _after_import
+                print(json.dumps({{
+                    "pending": _after_import.pending("botocore.handlers"),
+                    "botocore": "botocore" in sys.modules,
+                }}))
+
+            atexit.register(report)
+            import pytest_fakebatch.plugin
+            from pytest_fakebatch import _block
+            _block.push({block})
+            """
+        ),
+        tmp_path,
+    )
+
+    assert state == {"pending": block, "botocore": False}
+
+
+def test_a_call_at_exit_that_first_imports_botocore_is_still_blocked(tmp_path: Path) -> None:
+    outcome = run_script(
+        textwrap.dedent(
+            """
+            import atexit, json
+
+            def call_batch():  # runs after the package's exit hook; botocore is first imported here
+                import botocore.session
+                client = botocore.session.get_session().create_client(
+                    "batch", endpoint_url="https://batch.us-east-1.amazonaws.com"
+                )
+                try:
+                    client.list_jobs(jobQueue="q")
+                    print(json.dumps("answered"))
+                except Exception as error:
+                    print(json.dumps(type(error).__name__))
+
+            atexit.register(call_batch)
+            import pytest_fakebatch.plugin
+            from pytest_fakebatch import _block
+            _block.push(True)
+            """
+        ),
+        tmp_path,
+    )
+
+    assert outcome == "BlockedCallError"
