@@ -61,7 +61,7 @@ def page_of(
     summaries: list[dict[str, Any]] = []
     listed: list[Job] = []
     add_summary, add_listed = summaries.append, listed.append
-    #: Array parents' summaries, by position: rendered now, as their children move on.
+    # Array parents' summaries, by position: rendered now, as their children move on.
     parents: dict[int, dict[str, Any]] = {}
     # This loop runs for every job of every page: it is written for speed (locals, one branch
     # for the usual single nested dict).
