@@ -40,6 +40,10 @@ DEFAULT_RETENTION: Final = timedelta(days=7)
 #: a decoder made once skips json.loads' encoding detection and argument checks on every call.
 _decode_json = json.JSONDecoder().decode
 
+# A fake may be made after the interpreter began to exit (an atexit hook): its clients must be
+# routed whenever botocore is first imported, so the hook dropped at exit is armed again.
+_routing.rearm()
+
 # The error code a call the fake does not implement is logged with (it never reaches botocore).
 _UNSUPPORTED = "pytest-fakebatch:UnsupportedOperation"
 

@@ -478,11 +478,18 @@ def _unpatch_create_client() -> None:
 
 def _at_exit() -> None:
     # A finder still waiting in sys.meta_path makes the interpreter's exit cost about 4 ms more
-    # (bench/plugin_load.py), in every pytest run that never imported botocore. Without the
-    # block, a client made after this point behaves the same without the handlers (no fake can
-    # be active: activating one imports botocore); with it, they must still be installed.
-    if not _block.blocking():
+    # (bench/plugin_load.py): every pytest run of a project that never uses Batch paid it. It is
+    # dropped only where nothing can need it: not with the block on (a call made at exit must
+    # still be refused), and not once the fake's module is loaded (a fake may yet be activated,
+    # and clients made before that must be answered). Loading the fake arms it again (rearm).
+    if not _block.blocking() and "pytest_fakebatch._fake" not in sys.modules:
         _after_import.forget("botocore.handlers")
+
+
+def rearm() -> None:
+    """Arm the import hook again if it was dropped at exit and botocore is still not loaded."""
+    if not _installed and not _after_import.pending("botocore.handlers"):
+        install()
 
 
 install()

@@ -195,11 +195,16 @@ print(json.dumps(seen))
     assert len(seen) == 5
 
 
-@pytest.mark.parametrize("block", [False, True])
-def test_the_import_hook_is_dropped_at_exit_unless_the_block_is_on(
-    tmp_path: Path, block: bool
+@pytest.mark.parametrize(
+    ("block", "fake_loaded", "pending"),
+    [(False, False, False), (True, False, True), (False, True, True)],
+    ids=["unused", "block", "fake-loaded"],
+)
+def test_the_import_hook_is_dropped_at_exit_only_where_nothing_needs_it(
+    tmp_path: Path, block: bool, fake_loaded: bool, pending: bool
 ) -> None:
-    # A finder left in sys.meta_path slows the interpreter's exit; only the block still needs it.
+    # A finder left in sys.meta_path slows the interpreter's exit. The block still needs it, and
+    # so does a fake that may yet be activated (its clients made before that must be answered).
     state = run_script(
         textwrap.dedent(
             f"""
@@ -216,12 +221,39 @@ def test_the_import_hook_is_dropped_at_exit_unless_the_block_is_on(
             import pytest_fakebatch.plugin
             from pytest_fakebatch import _block
             _block.push({block})
+            if {fake_loaded}:
+                from pytest_fakebatch import FakeBatch
             """
         ),
         tmp_path,
     )
 
-    assert state == {"pending": block, "botocore": False}
+    assert state == {"pending": pending, "botocore": False}
+
+
+def test_a_fake_made_at_exit_answers_a_client_made_before_it(tmp_path: Path) -> None:
+    outcome = run_script(
+        textwrap.dedent(
+            """
+            import atexit, json
+
+            def use_a_fake():  # runs after the package's exit hook dropped the import hook
+                from pytest_fakebatch import FakeBatch
+                import botocore.session  # first imported here
+
+                client = botocore.session.get_session().create_client("batch")
+                with FakeBatch() as fake:
+                    fake.add_queue("q")
+                    print(json.dumps(client.list_jobs(jobQueue="q")["jobSummaryList"]))
+
+            atexit.register(use_a_fake)
+            import pytest_fakebatch.plugin
+            """
+        ),
+        tmp_path,
+    )
+
+    assert outcome == []
 
 
 def test_a_call_at_exit_that_first_imports_botocore_is_still_blocked(tmp_path: Path) -> None:
