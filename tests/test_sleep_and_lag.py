@@ -106,7 +106,7 @@ def test_a_job_complete_waiter_finishes_without_sleeping_for_real() -> None:
         slept = (fake.clock.now_ms() - fake_start) / 1000
         assert fake.get_job(job_id).status == "SUCCEEDED"
         assert slept >= 300  # the waiter slept 300 s of fake time ...
-        assert wall < slept / 10  # ... and next to none of real time (a ratio: machines vary)
+        assert wall < slept / 60  # ... and next to none of real time: a second per fake minute
 
 
 def test_a_failing_job_makes_the_waiter_raise() -> None:
@@ -134,7 +134,7 @@ def test_a_time_sleep_poller_finishes_without_sleeping_for_real() -> None:
         wall = time.monotonic() - wall_start
         slept = (fake.clock.now_ms() - fake_start) / 1000
         assert slept >= 7 * 30  # eight polls, seven sleeps
-        assert wall < slept / 10
+        assert wall < slept / 60
 
 
 def test_the_job_exists_waiter_takes_its_retry_path() -> None:
@@ -174,7 +174,7 @@ def test_an_aiobotocore_poller_with_asyncio_sleep() -> None:
         # client, the only real work, takes a fraction of that).
         slept = (fake.clock.now_ms() - fake_start) / 1000
         assert slept >= 120
-        assert time.monotonic() - wall_start < slept / 10
+        assert time.monotonic() - wall_start < slept / 10  # creating the client is timed too
 
 
 # time.sleep and asyncio.sleep
