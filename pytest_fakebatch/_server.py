@@ -209,7 +209,9 @@ class FakeBatchServer:
                     f"Credential should be scoped to a valid region, not {region!r}.",
                     HTTPStatus.FORBIDDEN,
                 )
-        if body.strip() and not _is_json_object(body):
+        if not body.strip():
+            body = b""  # no members, as an empty body (chosen): serve decodes only JSON
+        elif not _is_json_object(body):
             # Observed: Batch answers a body it cannot parse with this ClientException, without
             # the usual "Error executing request" envelope (JuliaCloud/AWS.jl#313).
             return self.error("ClientException", _JSON_PARSING, HTTPStatus.BAD_REQUEST)

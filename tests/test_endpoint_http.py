@@ -90,6 +90,15 @@ def test_a_body_that_is_not_a_json_object_gets_a_client_exception(
     still_serving(served)
 
 
+@pytest.mark.parametrize("body", [b"", b"  \r\n\t "])
+def test_an_empty_or_blank_body_has_no_members(served: FakeBatchServer, body: bytes) -> None:
+    answer = request(served.endpoint_url, "POST", "/v1/describejobqueues", body)
+
+    assert answer.status == 200, answer
+    assert [queue["jobQueueName"] for queue in answer.json()["jobQueues"]] == ["q"]
+    assert served.fake.calls[-1].params == {}
+
+
 def test_members_of_the_wrong_type_get_the_fakes_client_exception(served: FakeBatchServer) -> None:
     answer = request(
         served.endpoint_url, "POST", "/v1/listjobs", {"jobQueue": "q", "maxResults": "ten"}
