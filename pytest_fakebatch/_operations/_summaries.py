@@ -138,11 +138,8 @@ class LoggedPage(Mapping[str, Any]):
         cache, parents, by_name = self._store.summary_cache, self._parents, self._drop_started_at
         texts = []
         for position, job in enumerate(self._listed):
-            if position in parents:
-                texts.append(json.dumps(parents[position]))
-                continue
-            entry = cache.get(job.job_id)
-            if entry is None or entry.job is not job:  # the cache started over, or it changed
+            entry = None if position in parents else cache.get(job.job_id)
+            if entry is None or entry.job is not job:  # a parent, a new cache, or a changed job
                 texts.append(json.dumps(self._summary(position, job)))
             elif by_name:  # JOB_NAME pages change summaries: dump those
                 texts.append(json.dumps(_as_listed_by_name(entry.summary)))
@@ -159,8 +156,9 @@ class LoggedPage(Mapping[str, Any]):
     def _summary(self, position: int, job: Job) -> dict[str, Any]:
         """One summary as it was answered (a new dict)."""
         if position in self._parents:
-            return copy.deepcopy(self._parents[position])
-        summary = job_summary(job, self._prefix, _no_children)
+            summary = copy.deepcopy(self._parents[position])
+        else:
+            summary = job_summary(job, self._prefix, _no_children)
         return _as_listed_by_name(summary) if self._drop_started_at else summary
 
     def __getitem__(self, key: str) -> Any:
