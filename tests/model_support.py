@@ -49,11 +49,10 @@ def requires_member(shape: str, member: str) -> pytest.MarkDecorator:
     )
 
 
-def with_required_subnets(resources: dict[str, Any]) -> dict[str, Any]:
-    """``resources`` (a ComputeResource) with a subnet when the installed model requires one and
-    it has none: botocore 1.42.47's model marks ``subnets`` required, newer ones do not (their
-    documentation still says EC2, SPOT and Fargate environments need it)."""
-    required = MODEL.shape_for("ComputeResource").required_members
-    if "subnets" in required and "subnets" not in resources:
+def with_subnets(resources: dict[str, Any]) -> dict[str, Any]:
+    """``resources`` (a ComputeResource) with a subnet if it names none: AWS requires one for
+    EC2, SPOT and Fargate environments (ComputeResource.subnets), and botocore 1.42.47's model
+    for every ComputeResource."""
+    if "subnets" not in resources:
         return {**resources, "subnets": [SUBNET]}
     return resources

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 
 from pytest_fakebatch import FakeBatch
 from tests.helpers import refused
-from tests.model_support import requires_member
+from tests.model_support import SUBNET, requires_member, with_subnets
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -272,7 +272,9 @@ def test_an_eks_environment_updates_its_access_entry(fake: FakeBatch, batch: Bas
     batch.create_compute_environment(
         computeEnvironmentName="eks",
         type="MANAGED",
-        computeResources={"type": "EC2", "maxvCpus": 8, "instanceRole": "ecsInstanceRole"},
+        computeResources=with_subnets(
+            {"type": "EC2", "maxvCpus": 8, "instanceRole": "ecsInstanceRole"}
+        ),
         eksConfiguration={
             "eksClusterArn": "arn:aws:eks:us-east-1:1:cluster/c",
             "kubernetesNamespace": "n",
@@ -434,6 +436,7 @@ def test_values_stored_unchecked_do_not_break_an_update(fake: FakeBatch) -> None
             "minvCpus": "2",
             "desiredvCpus": "x",
             "instanceRole": "ecsInstanceRole",
+            "subnets": [SUBNET],
         },
     )
 

@@ -15,7 +15,7 @@ import pytest
 
 from pytest_fakebatch import FakeBatch
 from tests.helpers import refused
-from tests.model_support import with_required_subnets
+from tests.model_support import with_subnets
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -113,7 +113,7 @@ def test_an_eks_environment_has_no_ecs_cluster(fake: FakeBatch, batch: BaseClien
     batch.create_compute_environment(
         computeEnvironmentName="k8s",
         type="MANAGED",
-        computeResources=with_required_subnets(
+        computeResources=with_subnets(
             {"type": "EC2", "maxvCpus": 8, "instanceRole": "ecsInstanceRole"}
         ),
         eksConfiguration=eks,
@@ -196,7 +196,7 @@ def test_create_refusals(
         **params,
     }
     if request["computeResources"] is not None:
-        request["computeResources"] = with_required_subnets(request["computeResources"])
+        request["computeResources"] = with_subnets(request["computeResources"])
 
     assert (
         refused(

@@ -17,6 +17,7 @@ from botocore.config import Config
 
 from pytest_fakebatch import FakeBatch
 from tests.helpers import client_error_detail, refused
+from tests.model_support import SUBNET
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -39,6 +40,9 @@ def fake(request: pytest.FixtureRequest) -> Iterator[FakeBatch]:
 @pytest.fixture
 def batch(fake: FakeBatch) -> BaseClient:
     return boto3.client("batch", region_name=fake.region)
+
+
+FARGATE = {"type": "FARGATE", "maxvCpus": 4, "subnets": [SUBNET]}
 
 
 def order(*names: str) -> list[dict[str, Any]]:
@@ -463,7 +467,7 @@ def test_create_refusals(
 ) -> None:
     fake.add_queue("taken")
     fake.add_compute_environment("ec2")
-    fake.add_compute_environment("fargate", compute_resources={"type": "FARGATE", "maxvCpus": 4})
+    fake.add_compute_environment("fargate", compute_resources=FARGATE)
     request = {
         "jobQueueName": "new",
         "priority": 1,
@@ -476,8 +480,8 @@ def test_create_refusals(
 
 
 def test_fargate_compute_environments_go_together(fake: FakeBatch, batch: BaseClient) -> None:
-    fake.add_compute_environment("f", compute_resources={"type": "FARGATE", "maxvCpus": 4})
-    fake.add_compute_environment("s", compute_resources={"type": "FARGATE_SPOT", "maxvCpus": 4})
+    fake.add_compute_environment("f", compute_resources=FARGATE)
+    fake.add_compute_environment("s", compute_resources={**FARGATE, "type": "FARGATE_SPOT"})
 
     batch.create_job_queue(jobQueueName="q", priority=1, computeEnvironmentOrder=order("f", "s"))
 

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
+from botocore.config import Config
 
 from pytest_fakebatch import FakeBatch
 from tests.helpers import refused
 from tests.job_helpers import describe, submit
-from tests.model_support import with_required_subnets
+from tests.model_support import with_subnets
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -179,8 +180,37 @@ def create(batch: BaseClient, **resources: Any) -> Any:
     return batch.create_compute_environment(
         computeEnvironmentName="ce",
         type="MANAGED",
-        computeResources=with_required_subnets({"type": "EC2", "maxvCpus": 16, **resources}),
+        computeResources=with_subnets({"type": "EC2", "maxvCpus": 16, **resources}),
     )
+
+
+@pytest.mark.parametrize("subnets", [None, []], ids=["missing", "empty"])
+@pytest.mark.parametrize("kind", ["EC2", "SPOT", "FARGATE", "FARGATE_SPOT"])
+def test_an_ec2_or_fargate_environment_needs_subnets(
+    fake: FakeBatch, kind: str, subnets: list[str] | None
+) -> None:
+    # botocore 1.42.47's model requires the member, newer ones do not: the service checks it.
+    unvalidated = boto3.client(
+        "batch", region_name=fake.region, config=Config(parameter_validation=False)
+    )
+    resources: dict[str, Any] = {"type": kind, "maxvCpus": 16, "instanceRole": "ecsInstanceRole"}
+    if subnets is not None:
+        resources["subnets"] = subnets
+
+    detail = refused(
+        unvalidated.create_compute_environment,
+        computeEnvironmentName="ce",
+        type="MANAGED",
+        computeResources=resources,
+    )
+
+    assert detail == f"subnets are required for {kind} compute resources."
+    assert fake.compute_environments == []
+
+
+def test_the_factory_refuses_fargate_resources_without_subnets(fake: FakeBatch) -> None:
+    with pytest.raises(ValueError, match="subnets are required for FARGATE compute resources"):
+        fake.add_compute_environment("f", compute_resources={"type": "FARGATE", "maxvCpus": 4})
 
 
 @pytest.mark.parametrize("kind", ["EC2", "SPOT"])
@@ -189,9 +219,7 @@ def test_an_ec2_environment_needs_an_instance_role(batch: BaseClient, kind: str)
         batch.create_compute_environment,
         computeEnvironmentName="ce",
         type="MANAGED",
-        computeResources=with_required_subnets(
-            {"type": kind, "maxvCpus": 16, "instanceTypes": ["optimal"]}
-        ),
+        computeResources=with_subnets({"type": kind, "maxvCpus": 16, "instanceTypes": ["optimal"]}),
     )
 
     assert detail == "Instance role is required."

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 TYPES: Final = ("MANAGED", "UNMANAGED")
 RESOURCE_TYPES: Final = ("EC2", "SPOT", "FARGATE", "FARGATE_SPOT", "ECS_MANAGED_INSTANCES")
+#: The compute resources whose environments must name subnets (ComputeResource.subnets).
+_NEED_SUBNETS: Final = ("EC2", "SPOT", "FARGATE", "FARGATE_SPOT")
 #: Observed: the statusReason of a healthy compute environment (AWS CLI example).
 HEALTHY: Final = "ComputeEnvironment Healthy"
 
@@ -143,6 +145,16 @@ def compute_environment_request(
             raise client_exception("computeResources needs maxvCpus.")  # chosen
         if type_ == "MANAGED" and resources["type"] in ("EC2", "SPOT"):
             check_ec2_resources(resources)
+        if (
+            type_ == "MANAGED"
+            and resources["type"] in _NEED_SUBNETS
+            and not resources.get("subnets")
+        ):
+            # "This parameter is required for compute environments using EC2, SPOT, FARGATE, or
+            # FARGATE_SPOT compute resources" (ComputeResource.subnets).
+            raise client_exception(  # chosen
+                f"subnets are required for {resources['type']} compute resources."
+            )
     tags = check_tags(params.get("tags") or {})
     arn = _arns.compute_environment_arn(region, store.account_id, name)
     properties: dict[str, Any] = {}
