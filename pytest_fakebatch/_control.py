@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qs
 
-from .models import Job
+from .models import Job, ServiceJob
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -157,19 +157,20 @@ def _call_json(call: Call) -> dict[str, Any]:
 
 
 def _answer(result: Any) -> dict[str, Any]:
-    if isinstance(result, Job):
+    # The moves return jobs and service jobs alike (advance: a list that may hold both).
+    if isinstance(result, (Job, ServiceJob)):
         return {"job": job_json(result)}
-    if isinstance(result, list) and all(isinstance(job, Job) for job in result):
+    if isinstance(result, list) and all(isinstance(job, (Job, ServiceJob)) for job in result):
         return {"jobs": [job_json(job) for job in result]}
     return {}
 
 
-def job_json(job: Job) -> dict[str, Any]:
-    """What the control API shows of a job: enough to tell where it is."""
+def job_json(job: Job | ServiceJob) -> dict[str, Any]:
+    """What the control API shows of a job or service job: enough to tell where it is."""
     shown: dict[str, Any] = {"jobId": job.job_id, "jobName": job.job_name, "status": job.status}
     if job.status_reason is not None:
         shown["statusReason"] = job.status_reason
-    if job.exit_code is not None:
+    if isinstance(job, Job) and job.exit_code is not None:
         shown["exitCode"] = job.exit_code
     return shown
 

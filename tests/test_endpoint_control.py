@@ -304,3 +304,27 @@ def test_reset_keeps_autorun_and_forgets_outcome_rules(
 
     assert fake_batch.autorun == "poll"
     assert fake_batch.get_job(job.job_id).status == "SUCCEEDED"
+
+
+def test_the_moves_show_service_jobs_too(fake_batch: FakeBatch, fake_batch_server: Any) -> None:
+    job = fake_batch.add_job("q", status="SUBMITTED")
+    service_job = fake_batch.add_service_job(status="SUBMITTED")
+    moved = {"jobId": service_job.job_id}
+
+    every = control(fake_batch_server, "POST", "advance", b"")
+    running = control(fake_batch_server, "POST", "set_status", {**moved, "status": "RUNNING"})
+    done = control(fake_batch_server, "POST", "complete", moved)
+
+    assert {shown["jobId"]: shown["status"] for shown in every.json()["jobs"]} == {
+        job.job_id: "RUNNABLE",
+        service_job.job_id: "RUNNABLE",
+    }
+    assert running.json()["job"]["status"] == "RUNNING"
+    assert done.json() == {
+        "job": {
+            "jobId": service_job.job_id,
+            "jobName": service_job.job_name,
+            "status": "SUCCEEDED",
+            "statusReason": "Job completed successfully",
+        }
+    }
